@@ -1,0 +1,17 @@
+"""Helper package of the course *Data Visualization with Deep Learning*.
+
+One module per concern, each small enough to read in one sitting:
+
+- :mod:`dvdl_helpers.paths`     where generated files go (``artifacts/``)
+- :mod:`dvdl_helpers.env`       quiet TensorFlow, seeds, the environment report
+- :mod:`dvdl_helpers.data`      MNIST, offline first
+- :mod:`dvdl_helpers.imageprep` make any picture usable as network input (no TensorFlow import)
+- :mod:`dvdl_helpers.models`    the course's Keras models
+- :mod:`dvdl_helpers.plots`     digit grids, weight images, confusion matrices, ...
+- :mod:`dvdl_helpers.tboard`    TensorBoard log folders, image logging, reading event files
+- :mod:`dvdl_helpers.charts`    generated chart images from data you control
+
+Importing the package imports none of them, so ``import dvdl_helpers`` is instant.
+"""
+
+__version__ = "0.1.0"
