@@ -1,0 +1,45 @@
+# Data Visualization with Deep Learning — the course's commands. `make help` lists them.
+# Everything runs inside .venv, created on first use from requirements.txt (Python 3.11).
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NB     ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup lab test test-fast outputs lint format bench student clean
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the course (skipped when nothing changed)
+
+lab: setup  ## open the course in JupyterLab (localhost only)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+
+test: setup  ## lint, unit tests and every notebook under strict nbval
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+test-fast: setup  ## unit tests only
+	$(BIN)/pytest tests
+
+outputs: setup  ## re-execute notebooks in place (NB=notebooks/01_....ipynb for one), as the tests do
+	$(BIN)/python tools/run_notebooks.py $(NB)
+
+lint: setup  ## ruff check
+	$(BIN)/ruff check .
+
+format: setup  ## ruff format + fix import order
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format dvdl_helpers tests benchmarks tools conftest.py
+
+clean:  ## remove generated files (artifacts/, student/), keep .venv
+	rm -rf artifacts student test-artifacts

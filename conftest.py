@@ -1,0 +1,49 @@
+"""Test harness for the unit tests and for the notebooks under strict ``--nbval``.
+
+- Notebook kernels inherit this process' environment, so the course's test settings
+  (:data:`dvdl_helpers.env.TEST_ENVIRONMENT`: bundled MNIST, test mode, quiet TensorFlow) are set
+  here, before any kernel starts. ``make outputs`` executes the notebooks under the same settings.
+- stderr is not compared: TensorFlow's C++ start-up lines carry timestamps and process ids.
+- TensorBoard processes that the notebooks start (``%tensorboard``) are stopped at the end, and stale
+  registry entries are removed before and after, so no later ``%tensorboard`` shows a blank frame.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(REPO_ROOT))
+
+from dvdl_helpers.env import TEST_ENVIRONMENT  # noqa: E402
+
+os.environ.update(TEST_ENVIRONMENT)
+# The kernel must find the `tensorboard` program of this environment for `%tensorboard`.
+os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+_tensorboards_before: set[int] = set()
+
+
+def pytest_sessionstart(session):
+    """Forget stale TensorBoard instances and remember the live ones (they are not ours to stop)."""
+    from dvdl_helpers import tboard
+
+    tboard.clean_stale_tensorboard_info()
+    _tensorboards_before.update(tboard.running_tensorboards())
+
+
+def pytest_collectstart(collector):
+    """Do not compare stderr of notebook cells (TensorFlow's C++ log lines differ on every run)."""
+    if collector.fspath and collector.fspath.ext == ".ipynb":
+        collector.skip_compare += ("stderr",)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the TensorBoard processes the notebooks started during this session."""
+    from dvdl_helpers import tboard
+
+    started = [pid for pid in tboard.running_tensorboards() if pid not in _tensorboards_before]
+    tboard.stop_tensorboards(started)
+    tboard.clean_stale_tensorboard_info()

@@ -1,0 +1,149 @@
+"""The course environment: quiet TensorFlow, reproducible seeds, test mode and an environment report.
+
+Call :func:`quiet_tensorflow` *before* ``import tensorflow`` (the notebooks' setup cell does): TensorFlow
+reads its log level when it is first imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from importlib import metadata
+
+#: The settings under which the tests run the notebooks and ``make outputs`` executes them, so the
+#: stored outputs are exactly what the tests compare against. Shared by ``conftest.py`` and
+#: ``tools/run_notebooks.py``.
+TEST_ENVIRONMENT: dict[str, str] = {
+    "DVDL_MNIST": "bundled",  # the same 5,000 real digits everywhere, no network
+    "DVDL_TEST_MODE": "1",  # notebooks pick their small, fast settings
+    "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's C++ start-up noise
+    "PYTHONHASHSEED": "0",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+
+def test_mode() -> bool:
+    """Return True when the notebooks run in test mode (``DVDL_TEST_MODE=1``): small, fast settings."""
+    return os.environ.get("DVDL_TEST_MODE", "0").lower() in {"1", "true", "yes"}
+
+
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """Send the process' file descriptor 2 to /dev/null (C++ code writes there, below Python)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def quiet_tensorflow() -> None:
+    """Import TensorFlow without its log noise, and keep its and Keras' loggers quiet afterwards.
+
+    TensorFlow's C++ runtime prints start-up lines (oneDNN, CPU features, ...) before any log setting
+    applies, so the first import and the runtime's start happen here, with those lines discarded.
+    Errors still show. Call it before your own ``import tensorflow``; it is cheap to call again.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    warnings.filterwarnings("ignore", module=r"(tensorflow|keras|absl|tensorboard)(\.|$)")
+    warnings.filterwarnings("ignore", message=r".*(oneDNN|cuda|CUDA|TensorRT).*")
+    if "tensorflow" not in sys.modules:
+        with _stderr_silenced():
+            import tensorflow as tf
+
+            tf.constant(0)  # starts the runtime, which logs once more
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+
+
+def seed_everything(seed: int = 42, *, deterministic: bool = True) -> None:
+    """Seed Python, NumPy and TensorFlow so that a re-run on the same machine gives the same numbers.
+
+    ``deterministic=True`` also makes TensorFlow's ops deterministic (slightly slower). Another CPU
+    or core count can still change the last digits: the notebooks never compare raw training
+    numbers, only checks such as ``accuracy >= 0.9``.
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def tensorboard_status() -> tuple[bool, str]:
+    """Return whether the ``tensorboard`` program can be started, and a short explanation."""
+    binary = os.environ.get("TENSORBOARD_BINARY") or shutil.which("tensorboard")
+    if binary is None:
+        return False, "`tensorboard` is not on PATH: `pip install tensorboard` (or activate .venv)"
+    try:
+        result = subprocess.run(
+            [binary, "--version_tb"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"`tensorboard` did not start: {error}"
+    if result.returncode != 0:
+        return False, f"`tensorboard --version_tb` failed: {result.stderr.strip()[-200:]}"
+    return True, f"`tensorboard` {result.stdout.strip()} starts"
+
+
+def devices() -> list[str]:
+    """Return short descriptions of the GPUs TensorFlow sees (empty list: CPU only)."""
+    import tensorflow as tf
+
+    names = []
+    for gpu in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(gpu)
+        names.append(f"{gpu.name} ({details.get('device_name', 'GPU')})")
+    return names
+
+
+def report() -> None:
+    """Print the versions, the devices, the MNIST source ``auto`` would pick, and TensorBoard's state."""
+    from dvdl_helpers.data import choose_source
+
+    quiet_tensorflow()
+    gpus = devices()
+    source, reason = choose_source(probe_network=True)
+    tb_ok, tb_text = tensorboard_status()
+    rows = [
+        ("Python", platform.python_version()),
+        (
+            "TensorFlow",
+            _version("tensorflow-cpu")
+            if _version("tensorflow") == "not installed"
+            else _version("tensorflow"),
+        ),
+        ("Keras", _version("keras")),
+        ("TensorBoard", _version("tensorboard")),
+        (
+            "Devices",
+            ", ".join(gpus)
+            if gpus
+            else "CPU only: fine for every notebook; training the CNN is ~10x faster on a GPU",
+        ),
+        ("MNIST source", f"{source} ({reason})"),
+        ("TensorBoard program", ("OK: " if tb_ok else "PROBLEM: ") + tb_text),
+        ("Test mode", "on (small, fast settings)" if test_mode() else "off"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
