@@ -1,0 +1,66 @@
+"""Tests of dvdl_helpers.env and dvdl_helpers.paths."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from dvdl_helpers import env, paths
+
+
+def test_artifacts_folder_follows_the_environment_variable(artifacts):
+    assert paths.artifacts_dir() == artifacts
+    assert paths.data_dir() == artifacts / "data" and paths.data_dir().is_dir()
+    assert paths.models_dir() == artifacts / "models"
+
+
+def test_logs_dir_clear_empties_only_that_folder(artifacts):
+    run = paths.logs_dir("01_demo", "train")
+    (run / "old.txt").write_text("old")
+    other = paths.logs_dir("02_other")
+    (other / "keep.txt").write_text("keep")
+    fresh = paths.logs_dir("01_demo", clear=True)
+    assert list(fresh.iterdir()) == []
+    assert (other / "keep.txt").exists()
+
+
+def test_display_path_is_relative_inside_the_repository():
+    assert paths.display_path(paths.REPO_ROOT / "notebooks" / "x.ipynb") == "notebooks/x.ipynb"
+
+
+def test_test_mode_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("DVDL_TEST_MODE", "1")
+    assert env.test_mode()
+    monkeypatch.setenv("DVDL_TEST_MODE", "0")
+    assert not env.test_mode()
+
+
+def test_quiet_tensorflow_import_prints_nothing():
+    code = "from dvdl_helpers import env; env.quiet_tensorflow(); import tensorflow as tf; tf.constant(1)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout == "" and result.stderr == "", result.stderr[:500]
+
+
+def test_seed_everything_repeats_random_draws():
+    import tensorflow as tf
+
+    env.seed_everything(7)
+    first = tf.random.uniform((3,)).numpy()
+    env.seed_everything(7)
+    assert (tf.random.uniform((3,)).numpy() == first).all()
+
+
+def test_report_names_versions_devices_source_and_tensorboard(monkeypatch, capsys):
+    monkeypatch.setenv("DVDL_MNIST", "bundled")
+    env.report()
+    out = capsys.readouterr().out
+    for heading in ("Python", "TensorFlow", "Keras", "TensorBoard", "Devices", "MNIST source"):
+        assert heading in out
+    assert "bundled (set by DVDL_MNIST)" in out
+    assert "TensorBoard program  OK" in out
+
+
+def test_tensorboard_status_explains_a_missing_program(monkeypatch, tmp_path):
+    monkeypatch.setenv("TENSORBOARD_BINARY", str(tmp_path / "no-such-tensorboard"))
+    ok, text = env.tensorboard_status()
+    assert not ok and "did not start" in text
