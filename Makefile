@@ -41,5 +41,8 @@ format: setup  ## ruff format + fix import order
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format dvdl_helpers tests benchmarks tools conftest.py
 
+student: setup  ## write student copies (solutions emptied, outputs cleared) to student/
+	$(BIN)/python tools/make_student.py student
+
 clean:  ## remove generated files (artifacts/, student/), keep .venv
 	rm -rf artifacts student test-artifacts

@@ -1,0 +1,83 @@
+"""`make student`: the copies are valid, hold no solution code, and run up to the first exercise."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "tools"))
+
+import make_student  # noqa: E402
+
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def first_exercise_index(notebook: nbformat.NotebookNode) -> int:
+    """Index of the markdown cell that opens the exercises."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown" and "## Exercises" in cell.source:
+            return index
+    raise AssertionError("no '## Exercises' heading")
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("student")
+    assert make_student.main([str(target)]) == 0
+    return target
+
+
+@pytest.mark.parametrize("original", NOTEBOOKS, ids=lambda path: path.stem)
+def test_student_copy_is_valid_and_holds_no_solution(copies, original):
+    teacher = nbformat.read(original, as_version=4)
+    student = nbformat.read(copies / original.name, as_version=4)
+    nbformat.validate(student)
+    solutions = [cell for cell in teacher.cells if make_student.is_solution(cell)]
+    assert solutions, f"{original.name} has no cell tagged 'solution'"
+    student_text = "\n".join(cell.source for cell in student.cells)
+    for cell in solutions:
+        assert cell.source.strip() not in student_text, f"solution left in: {cell.source[:80]!r}"
+    emptied = [cell for cell in student.cells if make_student.is_solution(cell)]
+    assert len(emptied) == len(solutions)
+    assert all(cell.source in (make_student.CODE_PROMPT, make_student.MARKDOWN_PROMPT) for cell in emptied)
+    assert all(not cell.get("outputs") for cell in student.cells if cell.cell_type == "code")
+
+
+@pytest.mark.parametrize("original", NOTEBOOKS, ids=lambda path: path.stem)
+def test_student_copy_keeps_everything_before_the_exercises(copies, original):
+    """The cells before the exercises are the teacher's, which the nbval tests run top to bottom."""
+    teacher = nbformat.read(original, as_version=4)
+    student = nbformat.read(copies / original.name, as_version=4)
+    start = first_exercise_index(teacher)
+    assert first_exercise_index(student) == start
+    assert not any(make_student.is_solution(cell) for cell in teacher.cells[:start])
+    assert [cell.source for cell in student.cells[:start]] == [cell.source for cell in teacher.cells[:start]]
+
+
+def test_student_copy_runs_up_to_the_first_exercise(copies, monkeypatch):
+    """Execute notebook 00's student copy, for real, up to its exercises."""
+    from nbclient import NotebookClient
+
+    from dvdl_helpers.env import TEST_ENVIRONMENT
+
+    for name, value in TEST_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    student = nbformat.read(copies / "00_setup.ipynb", as_version=4)
+    student.cells = [
+        cell
+        for cell in student.cells[: first_exercise_index(student)]
+        if "%tensorboard" not in cell.source  # no TensorBoard process needed to prove the point
+    ]
+    client = NotebookClient(
+        student,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}},
+    )
+    client.execute()
+    errors = [out for cell in student.cells for out in cell.get("outputs", []) if out.output_type == "error"]
+    assert not errors
