@@ -7,6 +7,7 @@ reads its log level when it is first imported.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import platform
@@ -89,8 +90,9 @@ def _version(package: str) -> str:
         return "not installed"
 
 
+@functools.cache
 def tensorboard_status() -> tuple[bool, str]:
-    """Return whether the ``tensorboard`` program can be started, and a short explanation."""
+    """Return whether the ``tensorboard`` program can be started, and a short explanation (checked once)."""
     binary = os.environ.get("TENSORBOARD_BINARY") or shutil.which("tensorboard")
     if binary is None:
         return False, "`tensorboard` is not on PATH: `pip install tensorboard` (or activate .venv)"

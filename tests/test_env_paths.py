@@ -62,5 +62,9 @@ def test_report_names_versions_devices_source_and_tensorboard(monkeypatch, capsy
 
 def test_tensorboard_status_explains_a_missing_program(monkeypatch, tmp_path):
     monkeypatch.setenv("TENSORBOARD_BINARY", str(tmp_path / "no-such-tensorboard"))
-    ok, text = env.tensorboard_status()
+    env.tensorboard_status.cache_clear()
+    try:
+        ok, text = env.tensorboard_status()
+    finally:
+        env.tensorboard_status.cache_clear()  # the next caller sees the real program again
     assert not ok and "did not start" in text
