@@ -20,8 +20,8 @@ from dvdl_helpers import tboard  # noqa: E402
 from dvdl_helpers.env import TEST_ENVIRONMENT  # noqa: E402
 
 
-def run_notebook(path: Path) -> float:
-    """Execute ``path`` top to bottom in a fresh kernel, store the outputs, return the seconds taken."""
+def run_notebook(path: Path, *, write: bool = True) -> float:
+    """Execute ``path`` top to bottom in a fresh kernel, store the outputs (``write``), return the seconds."""
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
@@ -32,7 +32,8 @@ def run_notebook(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
-    nbformat.write(notebook, path)
+    if write:
+        nbformat.write(notebook, path)
     return elapsed
 
 
