@@ -1,4 +1,4 @@
-"""Figures the notebooks share: digit grids, label counts, and more added by later notebooks.
+"""Figures the notebooks share: digit grids, label counts, predictions, confusion matrices, weights, curves.
 
 Every function draws with pyplot and returns the :class:`~matplotlib.figure.Figure`, titled and with
 labelled axes. In a notebook, assign the result (``fig = plots.digit_grid(...)``) so it shows once.
@@ -68,4 +68,553 @@ def label_counts(
     ax.set_title(title)
     ax.legend()
     fig.tight_layout()
+    return fig
+
+
+def probabilities(
+    probs: Sequence[float] | np.ndarray,
+    *,
+    image: np.ndarray | None = None,
+    label: int | None = None,
+    class_names: Sequence[str] | None = None,
+    title: str = "What the model says about one digit",
+) -> Figure:
+    """Bar chart of one prediction's class probabilities, with the input image beside it when given.
+
+    The most probable class is drawn in blue (none when all probabilities are equal); when ``label`` (the
+    true class) is given and differs, its bar is drawn in red. The axis is fixed to 0–1 so charts compare.
+    """
+    probs = np.asarray(probs, dtype=float).ravel()
+    names = list(class_names) if class_names is not None else [str(i) for i in range(len(probs))]
+    if len(names) != len(probs):
+        raise ValueError(f"{len(names)} class names for {len(probs)} probabilities")
+    if image is not None:
+        fig, (ax_image, ax) = plt.subplots(1, 2, figsize=(7.5, 2.8), gridspec_kw={"width_ratios": [1, 2.6]})
+        image = np.asarray(image)
+        side = round(np.sqrt(image.size))
+        ax_image.imshow(image.reshape(side, side), cmap="gray_r")
+        ax_image.set_title("input" if label is None else f"input (label {names[int(label)]})", fontsize=10)
+        ax_image.axis("off")
+    else:
+        fig, ax = plt.subplots(figsize=(5.5, 2.8))
+    undecided = bool(np.ptp(probs) < 1e-6)
+    predicted = None if undecided else int(np.argmax(probs))
+    colors = ["#bbbbbb"] * len(probs)
+    if predicted is not None:
+        colors[predicted] = "#2166ac"
+    if label is not None and predicted is not None and int(label) != predicted:
+        colors[int(label)] = "#b2182b"
+    bars = ax.bar(range(len(probs)), probs, color=colors)
+    for bar, value in zip(bars, probs, strict=True):
+        if value >= 0.005:
+            ax.text(bar.get_x() + bar.get_width() / 2, value + 0.02, f"{value:.2f}", ha="center", fontsize=8)
+    ax.set_xticks(range(len(probs)), names)
+    ax.set_ylim(0, 1.12)
+    ax.set_xlabel("class")
+    ax.set_ylabel("probability")
+    ax.set_title(
+        "no preference (all equal)" if predicted is None else f"predicted: {names[predicted]}", fontsize=10
+    )
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrix(
+    matrix: np.ndarray,
+    *,
+    class_names: Sequence[str] | None = None,
+    normalize: bool = False,
+    title: str = "Confusion matrix",
+) -> Figure:
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with every cell annotated.
+
+    ``normalize=True`` divides each row by its total, so a cell reads "share of the true class predicted
+    as ...". The diagonal holds the correct predictions; everything else is a mistake.
+    """
+    counts = np.asarray(matrix, dtype=float)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"a confusion matrix is square, got shape {counts.shape}")
+    n = counts.shape[0]
+    names = list(class_names) if class_names is not None else [str(i) for i in range(n)]
+    values = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalize else counts
+    fig, ax = plt.subplots(figsize=(0.55 * n + 2.2, 0.55 * n + 1.2))
+    shown = ax.imshow(values, cmap="Blues")
+    colorbar = fig.colorbar(shown, ax=ax, fraction=0.046, pad=0.04)
+    colorbar.set_label("share of the true class" if normalize else "number of images")
+    limit = values.max() if values.size else 0
+    for row in range(n):
+        for col in range(n):
+            value = values[row, col]
+            text = f"{value:.2f}" if normalize else f"{value:.0f}"
+            ax.text(
+                col,
+                row,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7 if normalize else 8,
+                color="white" if value > 0.6 * limit else "black",
+            )
+    ax.set_xticks(range(n), names)
+    ax.set_yticks(range(n), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def weight_images(
+    weights: np.ndarray | dict[str, np.ndarray],
+    *,
+    class_means: np.ndarray | None = None,
+    class_names: Sequence[str] | None = None,
+    shape: tuple[int, int] = (28, 28),
+    cmap: str = "RdBu",
+    title: str = "What each output neuron looks for",
+) -> Figure:
+    """Show the weight vector of each class as an image, in a diverging colormap centred at 0.
+
+    ``weights`` is ``W`` of a dense layer (inputs × classes, e.g. 784×10), or ``{row name: W}`` to compare
+    several models row by row. ``class_means`` (classes × 28×28 or classes × 784) adds a first row with
+    each class's mean image. Every weight row gets its own symmetric colour scale ``±max|W|`` and
+    colorbar. With the default ``"RdBu"``, blue pixels are positive weights (ink there is evidence *for*
+    the class), red pixels negative (evidence *against*), white is zero (the pixel does not matter).
+    """
+    rows = dict(weights) if isinstance(weights, dict) else {"weights": weights}
+    rows = {name: np.asarray(w, dtype=float) for name, w in rows.items()}
+    n_classes = next(iter(rows.values())).shape[1]
+    names = list(class_names) if class_names is not None else [str(i) for i in range(n_classes)]
+    n_rows = len(rows) + (class_means is not None)
+    fig, axes = plt.subplots(
+        n_rows,
+        n_classes + 1,
+        figsize=(1.25 * n_classes + 1.2, 1.45 * n_rows + 0.6),
+        squeeze=False,
+        gridspec_kw={"width_ratios": [1] * n_classes + [0.12]},
+    )
+    row = 0
+    if class_means is not None:
+        means = np.asarray(class_means, dtype=float).reshape(n_classes, *shape)
+        for col in range(n_classes):
+            shown = axes[row, col].imshow(means[col], cmap="gray_r", vmin=0)
+            axes[row, col].set_title(names[col], fontsize=10)
+        colorbar = fig.colorbar(shown, cax=axes[row, -1])
+        colorbar.set_label("ink", fontsize=8)
+        colorbar.ax.tick_params(labelsize=7)
+        axes[row, 0].set_ylabel("class mean", fontsize=9)
+        row += 1
+    for name, w in rows.items():
+        if w.shape[1] != n_classes:
+            raise ValueError(f"row {name!r} has {w.shape[1]} classes, expected {n_classes}")
+        limit = float(np.abs(w).max()) or 1.0
+        for col in range(n_classes):
+            shown = axes[row, col].imshow(w[:, col].reshape(shape), cmap=cmap, vmin=-limit, vmax=limit)
+            if row == 0:
+                axes[row, col].set_title(names[col], fontsize=10)
+        colorbar = fig.colorbar(shown, cax=axes[row, -1])
+        colorbar.set_label("weight", fontsize=8)
+        colorbar.ax.tick_params(labelsize=7)
+        axes[row, 0].set_ylabel(name, fontsize=9)
+        row += 1
+    for ax in axes[:, :-1].flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def smoothed(values: Sequence[float] | np.ndarray, weight: float = 0.6) -> np.ndarray:
+    """Smooth a noisy curve like TensorBoard's smoothing slider (debiased exponential moving average)."""
+    if not 0 <= weight < 1:
+        raise ValueError(f"weight must lie in [0, 1), got {weight}")
+    values = np.asarray(values, dtype=float)
+    result = np.empty_like(values)
+    average = 0.0
+    for index, value in enumerate(values):
+        average = weight * average + (1 - weight) * value
+        result[index] = average / (1 - weight ** (index + 1))
+    return result
+
+
+def training_curves(
+    panels: dict[str, dict[str, tuple[Sequence[float], Sequence[float]]]],
+    *,
+    xlabel: str = "training step",
+    title: str = "Training curves",
+    marks: dict[str, float] | None = None,
+    logy: Sequence[str] = (),
+) -> Figure:
+    """Compare curves side by side: ``{panel (the y label): {curve label: (x, y)}}``, one axis per panel.
+
+    ``marks`` draws labelled vertical lines (``{label: x}``) on every panel, e.g. a chosen step;
+    panels named in ``logy`` use a logarithmic y axis.
+    """
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels), 3.4), squeeze=False)
+    for ax, (panel, curves) in zip(axes.flat, panels.items(), strict=True):
+        for label, (x, y) in curves.items():
+            x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            ax.plot(x, y, label=label, marker="o" if len(x) <= 40 else None, markersize=3)
+        for index, (label, position) in enumerate((marks or {}).items()):
+            ax.axvline(
+                position, color=("black", "dimgray")[index % 2], linestyle="--", linewidth=1, label=label
+            )
+        if panel in logy:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(panel)
+        ax.set_title(panel)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def histogram(
+    values: Sequence[float] | np.ndarray,
+    *,
+    bins: int | Sequence[float] = 30,
+    title: str = "Histogram",
+    xlabel: str = "value",
+    ylabel: str = "count",
+    marks: dict[str, float] | None = None,
+) -> Figure:
+    """Histogram of ``values``, with labelled vertical lines at ``marks`` (``{label: x}``), e.g. the mean."""
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    ax.hist(np.asarray(values, dtype=float), bins=bins, color="#8da0cb", edgecolor="white")
+    for index, (label, position) in enumerate((marks or {}).items()):
+        ax.axvline(position, color=f"C{index + 1}", linestyle="--", linewidth=1.5, label=label)
+    if marks:
+        ax.legend(fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+# --- Looking inside a network (notebook 04): filters, feature maps, saliency / Grad-CAM, embeddings ---
+
+
+def _colorbar(fig: Figure, image: object, axes: object, label: str) -> None:
+    """Add one colourbar for ``axes`` (an array of axes or one axis), labelled ``label``."""
+    colorbar = fig.colorbar(image, ax=axes, fraction=0.03, pad=0.02)
+    colorbar.set_label(label)
+
+
+def filter_grid(
+    kernel: np.ndarray, *, ncols: int = 8, title: str = "First-layer filters", cell_size: float = 1.1
+) -> Figure:
+    """Show the filters of a first convolution layer (kernel h×w×1×F, Keras layout) as images.
+
+    One shared colour scale centred at 0, in ``"RdBu"`` like :func:`weight_images`: blue weights
+    respond to ink under them, red ones to its absence.
+    """
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4 or kernel.shape[2] != 1:
+        raise ValueError(f"Expected a first-layer kernel h×w×1×F, got shape {kernel.shape}.")
+    filters = np.moveaxis(kernel[:, :, 0, :], -1, 0)
+    limit = float(np.abs(filters).max()) or 1.0
+    nrows = int(np.ceil(len(filters) / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(ncols * cell_size + 1.2, nrows * cell_size * 1.1 + 0.6), squeeze=False
+    )
+    image = None
+    for index, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index >= len(filters):
+            ax.axis("off")
+            continue
+        image = ax.imshow(filters[index], cmap="RdBu", vmin=-limit, vmax=limit)
+        ax.set_title(f"filter {index}", fontsize=8)
+    _colorbar(fig, image, axes, "weight")
+    fig.suptitle(title)
+    return fig
+
+
+def feature_map_grid(
+    images: np.ndarray,
+    activations: np.ndarray,
+    *,
+    max_maps: int = 16,
+    labels: Sequence[int] | None = None,
+    title: str = "Feature maps",
+    cell_size: float = 1.0,
+) -> Figure:
+    """Show each image (a row) next to its first ``max_maps`` feature maps (N×h×w×F activations).
+
+    Columns are filters, so one column compares what the same filter sees in different digits; all
+    maps share one colour scale (0 = the filter is silent there).
+    """
+    images = np.asarray(images).reshape(len(images), *np.asarray(images).shape[1:3])
+    activations = np.asarray(activations)
+    count = min(max_maps, activations.shape[-1])
+    fig, axes = plt.subplots(
+        len(images),
+        count + 1,
+        figsize=((count + 1) * cell_size + 1.2, len(images) * cell_size * 1.1 + 0.7),
+        squeeze=False,
+    )
+    vmax = float(activations[..., :count].max()) or 1.0
+    image = None
+    for row, (digit, maps) in enumerate(zip(images, activations, strict=True)):
+        axes[row, 0].imshow(digit, cmap="gray_r")
+        axes[row, 0].set_ylabel(f"label {labels[row]}" if labels is not None else f"image {row}", fontsize=8)
+        for col in range(count):
+            image = axes[row, col + 1].imshow(maps[..., col], cmap="magma", vmin=0, vmax=vmax)
+            if row == 0:
+                axes[row, col + 1].set_title(f"map {col}", fontsize=8)
+        for ax in axes[row]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    axes[0, 0].set_title("input", fontsize=8)
+    _colorbar(fig, image, axes, "activation")
+    fig.suptitle(title)
+    return fig
+
+
+def explanation_grid(
+    images: np.ndarray,
+    maps: dict[str, np.ndarray],
+    labels: Sequence[int],
+    predictions: Sequence[int],
+    *,
+    blocks: int = 1,
+    block_titles: Sequence[str] | None = None,
+    title: str = "Where does the network look?",
+    alpha: float = 0.8,
+    cmap: str = "jet",
+    cell_size: float = 1.3,
+) -> Figure:
+    """Show each image next to its explanation heatmaps (``{"saliency": N×H×W, ...}``) laid over it.
+
+    Each heatmap is scaled to [0, 1] per image and drawn more opaque where it is stronger, so the
+    digit shows through where the network does not look. The N images are split into ``blocks``
+    groups of rows placed side by side (e.g. correct predictions left, wrong ones right, named by
+    ``block_titles``). The digit's title reads ``label→prediction``, in red when wrong.
+    """
+    images = np.asarray(images)
+    images = images.reshape(len(images), *images.shape[1:3])
+    names = list(maps)
+    per_block = int(np.ceil(len(images) / blocks))
+    width = 1 + len(names)
+    ratios = ([1.0] * width + [0.3]) * blocks
+    fig, axes = plt.subplots(
+        per_block,
+        len(ratios) - 1,
+        figsize=((sum(ratios) - 0.3) * cell_size + 1.0, per_block * cell_size * 1.2 + 1.0),
+        gridspec_kw={"width_ratios": ratios[:-1]},
+        squeeze=False,
+    )
+    for ax in axes.flat:
+        ax.axis("off")
+    colours = plt.get_cmap(cmap)
+    for index, digit in enumerate(images):
+        block, row = divmod(index, per_block)
+        first = block * (width + 1)
+        true, pred = int(labels[index]), int(predictions[index])
+        wrong = true != pred
+        axes[row, first].imshow(digit, cmap="gray_r")
+        axes[row, first].set_title(
+            f"{true}→{pred}" if wrong else str(true), color="crimson" if wrong else "black", fontsize=10
+        )
+        for offset, name in enumerate(names, start=1):
+            heat = np.asarray(maps[name][index], dtype=np.float32)
+            peak = float(heat.max())
+            heat = np.clip(heat / peak if peak > 0 else heat, 0.0, 1.0)
+            ax = axes[row, first + offset]
+            ax.imshow(digit, cmap="gray_r", alpha=0.6)
+            ax.imshow(heat, cmap=colours, vmin=0, vmax=1, alpha=alpha * heat)
+            if row == 0:
+                ax.set_title(name, fontsize=10)
+    for block in range(blocks if block_titles is not None else 0):
+        axes[0, block * (width + 1)].annotate(
+            block_titles[block], xy=(0, 1.5), xycoords="axes fraction", fontsize=11, fontweight="bold"
+        )
+    scale = plt.cm.ScalarMappable(cmap=colours, norm=plt.Normalize(0, 1))
+    _colorbar(fig, scale, axes, "importance (scaled per image)")
+    fig.suptitle(title, y=1.0)
+    return fig
+
+
+def class_image_rows(
+    rows: dict[str, np.ndarray],
+    *,
+    cmaps: dict[str, str] | None = None,
+    symmetric: Sequence[str] = (),
+    column_titles: Sequence[str] | None = None,
+    colorbar_labels: dict[str, str] | None = None,
+    title: str = "One image per class",
+    cell_size: float = 1.1,
+) -> Figure:
+    """Show rows of per-class images (``{"row name": 10×28×28 or 10×784}``), each row with its colourbar.
+
+    Rows named in ``symmetric`` use a diverging scale centred on 0 (weights, ``"RdBu"`` like
+    :func:`weight_images`: blue positive); others run from their minimum to their maximum.
+    ``colorbar_labels`` names each row's colourbar (default "weight" or "value").
+    """
+    cmaps = cmaps or {}
+    names = list(rows)
+    ncols = max(len(images) for images in rows.values())
+    fig, axes = plt.subplots(
+        len(names),
+        ncols,
+        figsize=(ncols * cell_size + 1.6, len(names) * cell_size * 1.1 + 0.7),
+        squeeze=False,
+        layout="constrained",
+    )
+    for row, name in enumerate(names):
+        images = np.asarray(rows[name], dtype=np.float32)
+        side = round(np.sqrt(images[0].size))
+        images = images.reshape(len(images), side, side)
+        if name in symmetric:
+            limit = float(np.abs(images).max()) or 1.0
+            vmin, vmax, cmap = -limit, limit, cmaps.get(name, "RdBu")
+        else:
+            vmin, vmax, cmap = float(images.min()), float(images.max()), cmaps.get(name, "gray_r")
+        image = None
+        for col, ax in enumerate(axes[row]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if col >= len(images):
+                ax.axis("off")
+                continue
+            image = ax.imshow(images[col], cmap=cmap, vmin=vmin, vmax=vmax)
+            if column_titles is not None and row == 0:
+                ax.set_title(column_titles[col], fontsize=9)
+        axes[row, 0].set_ylabel(name, fontsize=9)
+        default = "weight" if name in symmetric else "value"
+        _colorbar(fig, image, axes[row], (colorbar_labels or {}).get(name, default))
+    fig.suptitle(title)
+    return fig
+
+
+def top_activation_grid(
+    images: np.ndarray,
+    top: dict[int, np.ndarray],
+    labels: Sequence[int] | None = None,
+    *,
+    layer: str = "conv2",
+    title: str | None = None,
+    cell_size: float = 1.0,
+) -> Figure:
+    """Show, one row per filter, the images that activate it most (``{filter: indices}``, strongest first)."""
+    images = np.asarray(images)
+    images = images.reshape(len(images), *images.shape[1:3])
+    ncols = max(len(indices) for indices in top.values())
+    fig, axes = plt.subplots(
+        len(top), ncols, figsize=(ncols * cell_size + 0.8, len(top) * cell_size * 1.15 + 0.6), squeeze=False
+    )
+    for row, (filter_index, indices) in enumerate(top.items()):
+        for col, ax in enumerate(axes[row]):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if col >= len(indices):
+                ax.axis("off")
+                continue
+            ax.imshow(images[indices[col]], cmap="gray_r")
+            if labels is not None:
+                ax.set_title(str(int(labels[indices[col]])), fontsize=8)
+        axes[row, 0].set_ylabel(f"{layer}\nfilter {filter_index}", fontsize=8)
+    fig.suptitle(title or f"Test images that activate {layer} filters most (strongest left)")
+    fig.tight_layout()
+    return fig
+
+
+def embedding_maps(
+    maps: dict[str, np.ndarray],
+    labels: Sequence[int],
+    *,
+    ncols: int = 2,
+    axis_labels: dict[str, tuple[str, str]] | None = None,
+    title: str = "2-D maps coloured by label",
+    point_size: float = 6.0,
+    panel_size: float = 4.2,
+) -> Figure:
+    """Scatter 2-D maps of the same points (``{"panel title": N×2}``), coloured by label (0–9).
+
+    Each class's digit is written at the median of its points, so clusters can be read without the
+    legend. ``axis_labels`` gives ``(x, y)`` names per panel (default "dimension 1/2").
+    """
+    import matplotlib.patheffects as path_effects
+
+    labels = np.asarray(labels)
+    classes = np.unique(labels)
+    colours = plt.get_cmap("tab10")
+    nrows = int(np.ceil(len(maps) / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(ncols * panel_size + 1.2, nrows * panel_size), squeeze=False
+    )
+    for ax, (name, points) in zip(axes.flat, maps.items(), strict=False):
+        points = np.asarray(points)
+        for label in classes:
+            members = points[labels == label]
+            ax.scatter(
+                members[:, 0], members[:, 1], s=point_size, color=colours(int(label) % 10), label=str(label)
+            )
+            x, y = np.median(members, axis=0)
+            text = ax.text(x, y, str(label), fontsize=13, fontweight="bold", ha="center", va="center")
+            text.set_path_effects([path_effects.withStroke(linewidth=3, foreground="white")])
+        xlabel, ylabel = (axis_labels or {}).get(name, ("dimension 1", "dimension 2"))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(name)
+    for ax in axes.flat[len(maps) :]:
+        ax.axis("off")
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, title="digit", loc="center right", markerscale=2.5, frameon=False)
+    fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0, 1 - 0.9 / (ncols * panel_size + 1.2), 1))
+    return fig
+
+
+def digit_mosaic(
+    images: np.ndarray,
+    labels: Sequence[int] | None = None,
+    predictions: Sequence[int] | None = None,
+    *,
+    ncols: int = 10,
+    title: str = "MNIST digits",
+) -> Figure:
+    """Like :func:`digit_grid` but drawn as one image on one axes: ~10× faster, for logging every epoch.
+
+    Each digit gets its label above it, or ``true→predicted`` in red when the prediction is wrong.
+    """
+    images = np.asarray(images, dtype=float)
+    side = round(np.sqrt(images[0].size)) if len(images) else 28
+    images = images.reshape(len(images), side, side)
+    if images.size and images.max() > 1:
+        images = images / 255.0
+    nrows = max(1, int(np.ceil(len(images) / ncols)))
+    band, gap = side // 3, 2  # room for the text above each digit, and between digits
+    cell_h, cell_w = side + band + gap, side + gap
+    canvas = np.zeros((nrows * cell_h, ncols * cell_w))
+    fig, ax = plt.subplots(figsize=(0.62 * ncols + 0.4, 0.8 * nrows + 0.7))
+    for index, image in enumerate(images):
+        row, col = divmod(index, ncols)
+        top, left = row * cell_h + band, col * cell_w + gap // 2
+        canvas[top : top + side, left : left + side] = image
+        if labels is None:
+            continue
+        true = int(labels[index])
+        pred = true if predictions is None else int(predictions[index])
+        ax.text(
+            left + side / 2,
+            top - 1,
+            f"{true}→{pred}" if true != pred else str(true),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="crimson" if true != pred else "black",
+        )
+    ax.imshow(canvas, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel(f"{len(images)} images, {ncols} per row")
+    ax.set_title(title, fontsize=10)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.12, top=0.9)
     return fig
