@@ -1,0 +1,242 @@
+"""Tests of dvdl_helpers.explain (activations, saliency, Grad-CAM, top images, ideal inputs) and its plots."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dvdl_helpers import env
+
+env.quiet_tensorflow()
+
+import keras  # noqa: E402
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from dvdl_helpers import explain, models, plots  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def convnet() -> keras.Model:
+    """A small, untrained convnet with the course's layer names (fast to build and run)."""
+    keras.utils.set_random_seed(0)
+    return models.convnet(filters=(4, 8), dense_units=16)
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """Six fake 'digits': a bright bar on black, at different places, as uint8 images, and labels."""
+    images = np.zeros((6, 28, 28), dtype=np.uint8)
+    for index in range(6):
+        images[index, 4 + 3 * index : 8 + 3 * index, 6:22] = 255
+    return images, np.arange(6) % 10
+
+
+def test_to_model_input_scales_uint8_and_adds_a_channel():
+    images = np.full((2, 28, 28), 255, dtype=np.uint8)
+    x = explain.to_model_input(images)
+    assert x.shape == (2, 28, 28, 1) and x.dtype == np.float32 and x.max() == 1.0
+    assert explain.to_model_input(np.zeros((28, 28), np.float32)).shape == (1, 28, 28, 1)
+    with pytest.raises(ValueError, match="N×H×W"):
+        explain.to_model_input(np.zeros(5))
+
+
+def test_layer_outputs_match_the_named_layers(convnet, digits):
+    images, _ = digits
+    outputs = explain.layer_outputs(convnet, images, ["conv1", "conv2", "fc1", "logits"], batch_size=4)
+    assert outputs["conv1"].shape == (6, 28, 28, 4)
+    assert outputs["conv2"].shape == (6, 14, 14, 8)
+    assert outputs["fc1"].shape == (6, 16)
+    assert (outputs["conv1"] >= 0).all(), "conv layers end in a ReLU"
+    np.testing.assert_allclose(
+        outputs["logits"], convnet(explain.to_model_input(images), training=False), atol=1e-5
+    )
+
+
+def test_saliency_is_the_input_gradient_of_the_class_logit(convnet, digits):
+    images, _ = digits
+    x = tf.constant(explain.to_model_input(images[:1]))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        score = convnet(x, training=False)[0, 3]
+    expected = tape.gradient(score, x).numpy()[0, :, :, 0]
+    signed = explain.saliency_maps(convnet, images[:1], 3, absolute=False)
+    assert signed.shape == (1, 28, 28)
+    np.testing.assert_allclose(signed[0], expected, atol=1e-6)
+    np.testing.assert_allclose(
+        explain.saliency_maps(convnet, images[:1], [3])[0], np.abs(expected), atol=1e-6
+    )
+
+
+def test_saliency_defaults_to_the_predicted_class(convnet, digits):
+    images, _ = digits
+    predicted = convnet(explain.to_model_input(images), training=False).numpy().argmax(axis=1)
+    np.testing.assert_allclose(
+        explain.saliency_maps(convnet, images), explain.saliency_maps(convnet, images, predicted), atol=1e-7
+    )
+
+
+def test_grad_cam_is_in_unit_range_and_upsampled(convnet, digits):
+    images, _ = digits
+    cams = explain.grad_cam(convnet, images, 2)
+    assert cams.shape == (6, 28, 28) and cams.dtype == np.float32
+    assert cams.min() >= 0.0 and cams.max() <= 1.0
+    small = explain.grad_cam(convnet, images, 2, upsample=False)
+    assert small.shape == (6, 14, 14)
+    for cam in small:
+        assert cam.max() == pytest.approx(1.0) or cam.max() == 0.0, "each map is scaled by its own peak"
+
+
+def test_grad_cam_follows_its_definition(convnet, digits):
+    images, _ = digits
+    probe = keras.Model(convnet.input, [convnet.get_layer("conv2").output, convnet.outputs[0]])
+    x = tf.constant(explain.to_model_input(images))
+    with tf.GradientTape() as tape:
+        maps, logits = probe(x, training=False)
+        scores = logits[:, 1]
+    grads = tape.gradient(scores, maps).numpy()
+    raw = np.maximum((grads.mean(axis=(1, 2), keepdims=True) * maps.numpy()).sum(axis=-1), 0)
+    peaks = raw.max(axis=(1, 2), keepdims=True)
+    expected = np.divide(raw, peaks, out=np.zeros_like(raw), where=peaks > 0)
+    np.testing.assert_allclose(explain.grad_cam(convnet, images, 1, upsample=False), expected, atol=1e-5)
+
+
+def test_top_activating_sorts_images_by_the_filter_maximum(convnet, digits):
+    images, _ = digits
+    maps = explain.layer_outputs(convnet, images, ["conv1"])["conv1"]
+    top = explain.top_activating(convnet, images, "conv1", [0, 2], k=3)
+    assert set(top) == {0, 2}
+    for index, chosen in top.items():
+        strength = maps[..., index].max(axis=(1, 2))
+        assert len(chosen) == 3
+        assert list(strength[chosen]) == sorted(strength[chosen], reverse=True)
+        assert strength[chosen[0]] == strength.max()
+    with pytest.raises(ValueError, match="4 filters"):
+        explain.top_activating(convnet, images, "conv1", [4])
+
+
+def test_ideal_inputs_raise_the_class_score(convnet):
+    start = convnet(np.zeros((1, 28, 28, 1), np.float32), training=False).numpy()[0]
+    ideal = explain.ideal_inputs(convnet, [0, 5], steps=15, seed=1)
+    assert ideal.shape == (2, 28, 28)
+    assert ideal.min() >= 0.0 and ideal.max() <= 1.0
+    logits = convnet(ideal[..., None], training=False).numpy()
+    assert logits[0, 0] > start[0] and logits[1, 5] > start[5]
+    np.testing.assert_array_equal(ideal, explain.ideal_inputs(convnet, [0, 5], steps=15, seed=1))
+
+
+def test_load_or_train_convnet_trains_when_missing_and_loads_when_present(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "mnist_convnet.keras"
+    model, how = explain.load_or_train_convnet(images, labels, path=path, epochs=1, batch_size=6)
+    assert how == "trained" and not path.exists(), "the quick model must not replace notebook 03's"
+    model.save(path)
+    loaded, how = explain.load_or_train_convnet(images, labels, path=path)
+    assert how == "loaded"
+    x = explain.to_model_input(images)
+    np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), atol=1e-5)
+
+
+def test_load_or_train_convnet_rejects_another_model(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "other.keras"
+    models.softmax_regression().save(path)
+    with pytest.raises(ValueError, match="not the course's convnet"):
+        explain.load_or_train_convnet(images, labels, path=path)
+
+
+def test_a_mixed_precision_model_is_loaded_as_float32(tmp_path, digits):
+    images, labels = digits
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = models.convnet(filters=(4, 8), dense_units=16)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    path = tmp_path / "mnist_convnet.keras"
+    model.save(path)
+    loaded, how = explain.load_or_train_convnet(images, labels, path=path)
+    assert how == "loaded"
+    assert all(layer.dtype_policy.compute_dtype == "float32" for layer in loaded.layers)
+    assert loaded.get_layer("conv1").filters == 4 and loaded.get_layer("fc1").units == 16
+
+
+def test_load_or_train_softmax(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "mnist_softmax.keras"
+    model, how = explain.load_or_train_softmax(images, labels, path=path, epochs=1)
+    assert how == "trained" and model.get_layer("logits").get_weights()[0].shape == (784, 10)
+    model.save(path)
+    assert explain.load_or_train_softmax(images, labels, path=path)[1] == "loaded"
+
+
+# --- the plots of notebook 04 (in dvdl_helpers.plots) ---
+
+
+def _titled(fig) -> bool:
+    return bool(fig.get_suptitle())
+
+
+def test_filter_grid(convnet):
+    fig = plots.filter_grid(convnet.get_layer("conv1").get_weights()[0], ncols=3, title="filters")
+    assert _titled(fig)
+    assert len([ax for ax in fig.axes if ax.get_images()]) == 4
+    assert any(ax.get_ylabel() == "weight" for ax in fig.axes), "a labelled colourbar"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="first-layer"):
+        plots.filter_grid(convnet.get_layer("conv2").get_weights()[0])
+
+
+def test_feature_map_grid(convnet, digits):
+    images, labels = digits
+    maps = explain.layer_outputs(convnet, images[:2], ["conv2"])["conv2"]
+    fig = plots.feature_map_grid(images[:2], maps, max_maps=5, labels=labels[:2], title="maps")
+    assert _titled(fig)
+    assert len(fig.axes) == 2 * 6 + 1  # input + 5 maps per row, and the colourbar
+    plt.close(fig)
+
+
+def test_explanation_grid_places_blocks_side_by_side(digits):
+    images, labels = digits
+    heat = np.random.default_rng(0).random((4, 28, 28))
+    predictions = np.array([0, 1, 3, 2])
+    fig = plots.explanation_grid(
+        images[:4],
+        {"saliency": heat, "Grad-CAM": heat},
+        labels[:4],
+        predictions,
+        blocks=2,
+        block_titles=["correct", "wrong"],
+    )
+    assert _titled(fig)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles.count("saliency") == 2 and "2→3" in titles and "3→2" in titles
+    plt.close(fig)
+
+
+def test_class_image_rows_top_activation_grid_and_embedding_maps(digits):
+    images, labels = digits
+    fig = plots.class_image_rows(
+        {"ideal": images / 255, "weights": np.random.default_rng(0).normal(size=(6, 784))},
+        symmetric=["weights"],
+        colorbar_labels={"ideal": "ink"},
+        title="rows",
+    )
+    assert _titled(fig)
+    assert {"ink", "weight"} <= {ax.get_ylabel() for ax in fig.axes}
+    plt.close(fig)
+
+    fig = plots.top_activation_grid(images, {3: np.array([0, 1]), 7: np.array([2, 3])}, labels)
+    assert _titled(fig) and fig.axes[0].get_ylabel() == "conv2\nfilter 3"
+    plt.close(fig)
+
+    points = np.random.default_rng(0).normal(size=(6, 2))
+    fig = plots.embedding_maps(
+        {"a": points, "b": points}, labels, axis_labels={"a": ("PC 1", "PC 2")}, title="maps"
+    )
+    assert _titled(fig)
+    assert fig.axes[0].get_xlabel() == "PC 1" and fig.axes[1].get_xlabel() == "dimension 1"
+    assert fig.legends and fig.legends[0].get_title().get_text() == "digit"
+    plt.close(fig)
