@@ -1,0 +1,190 @@
+"""``make bench``: every benchmark and every notebook's run time, in one table.
+
+Runs ``bench_cnn.py``, ``bench_imageprep.py`` and ``bench_charts.py`` (each in its own process, each
+comparing against its own baseline in the same run and appending a JSON record to
+``benchmarks/results/<name>.jsonl``), then executes every notebook in test mode (a fresh kernel each,
+outputs not stored) and writes ``benchmarks/results/latest.md`` and ``latest.json``.
+
+Usage: ``python benchmarks/run_all.py [--quick]`` (``--quick``: small settings, for a smoke test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS = REPO_ROOT / "benchmarks" / "results"
+BENCHES = ("cnn", "imageprep", "charts")
+sys.path.insert(0, str(REPO_ROOT / "tools"))
+sys.path.insert(0, str(REPO_ROOT))
+
+
+def _version(*names: str) -> str:
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "-"
+
+
+def cpu_name() -> str:
+    """The CPU's model name (Linux), else what ``platform`` knows."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def last_record(name: str) -> dict:
+    """The newest JSON record of ``benchmarks/results/<name>.jsonl``."""
+    lines = (RESULTS / f"{name}.jsonl").read_text().strip().splitlines()
+    return json.loads(lines[-1])
+
+
+def run_bench(name: str, quick: bool) -> str:
+    """Run one benchmark script in its own process; return the markdown it printed."""
+    command = [sys.executable, str(REPO_ROOT / "benchmarks" / f"bench_{name}.py")]
+    if quick:
+        command.append("--quick")
+    print(f"== bench_{name}.py {'--quick' if quick else ''}", flush=True)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
+    print(result.stdout, flush=True)
+    if result.returncode != 0:
+        raise SystemExit(f"bench_{name}.py failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def headlines(records: dict[str, dict]) -> list[str]:
+    """One line per benchmark: its main ratio against its same-run baseline."""
+    lines = []
+    cnn = records.get("cnn")
+    if cnn:
+        lines.append(
+            f"CNN training ({cnn['device']}): course setting {cnn['fast']['images_per_s']:,.0f} images/s vs "
+            f"plain `model.fit` {cnn['plain']['images_per_s']:,.0f} images/s = "
+            f"**{cnn['fast']['images_per_s'] / cnn['plain']['images_per_s']:.2f}×**; batch 64: "
+            f"{cnn['fast']['ms_per_step_b64']:.1f} vs {cnn['plain']['ms_per_step_b64']:.1f} ms/step"
+        )
+    prep = records.get("imageprep")
+    if prep:
+        rows = {row["method"]: row for row in prep["results"]}
+        best = max(prep["results"], key=lambda row: row["images_per_s"])
+        text = (
+            f"imageprep `resize2gray` to 28×28 ({best['method']}): {best['images_per_s']:.0f} images/s = "
+            f"**{best['x_naive']:.2f}× the naive PIL loop**"
+        )
+        if "ImageMagick mogrify" in rows:
+            text += f", **{best['x_mogrify']:.2f}× `mogrify`**"
+        lines.append(text)
+    charts = records.get("charts")
+    if charts:
+        best = max(charts["results"], key=lambda row: row["charts_per_s"])
+        lines.append(
+            f"chart generator: **{best['charts_per_s']:.0f} charts/s** at {best['size']}×{best['size']} "
+            f"with {best['jobs']} job(s) ({best['speedup']:.2f}× one job)"
+        )
+    return lines
+
+
+def time_notebooks() -> list[dict]:
+    """Execute every notebook in test mode, in a fresh kernel, without storing outputs."""
+    import run_notebooks
+
+    from dvdl_helpers.env import TEST_ENVIRONMENT
+
+    os.environ.update(TEST_ENVIRONMENT)
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    rows = []
+    for path in sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        seconds = run_notebooks.run_notebook(path, write=False)
+        print(f"== {path.name}: {seconds:.1f} s", flush=True)
+        rows.append({"notebook": path.name, "seconds": round(seconds, 1), "within_60_s": seconds <= 60})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run everything, write latest.md and latest.json, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small settings (smoke test)")
+    parser.add_argument("--no-notebooks", action="store_true", help="skip timing the notebooks")
+    args = parser.parse_args(argv)
+
+    started = dt.datetime.now(dt.UTC)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    tables = {name: run_bench(name, args.quick) for name in BENCHES}
+    records = {name: last_record(name) for name in BENCHES}
+    notebooks = [] if args.no_notebooks else time_notebooks()
+    machine = {
+        "cpu": cpu_name(),
+        "cores": os.cpu_count(),
+        "gpu": records["cnn"].get("gpu"),
+        "load_avg_1min_at_start": round(load, 2),
+        "platform": platform.platform(),
+    }
+    versions = {
+        "python": platform.python_version(),
+        "tensorflow": _version("tensorflow", "tensorflow-cpu"),
+        "keras": _version("keras"),
+        "tensorboard": _version("tensorboard"),
+        "pillow": _version("pillow"),
+        "matplotlib": _version("matplotlib"),
+    }
+    summary = {
+        "date": started.isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": machine,
+        "versions": versions,
+        "headlines": headlines(records),
+        "benchmarks": records,
+        "notebooks": notebooks,
+    }
+    lines = [
+        "# Benchmarks — latest run",
+        "",
+        f"{started:%Y-%m-%d %H:%M} UTC · {machine['cpu']}, {machine['cores']} cores"
+        + (f" · GPU: {machine['gpu']}" if machine["gpu"] else " · no GPU")
+        + f" · load average at start {machine['load_avg_1min_at_start']}"
+        + (" · **quick settings**" if args.quick else ""),
+        "",
+        " · ".join(f"{name} {version}" for name, version in versions.items()),
+        "",
+        "## Headlines (ratios against a baseline measured in the same run)",
+        "",
+        *[f"- {line}" for line in summary["headlines"]],
+        "",
+    ]
+    if notebooks:
+        lines += [
+            "## Notebooks, test mode, each in a fresh kernel",
+            "",
+            "| notebook | seconds | ≤ 60 s |",
+            "|---|---:|:---:|",
+        ]
+        lines += [
+            f"| {row['notebook']} | {row['seconds']:.1f} | {'yes' if row['within_60_s'] else 'NO'} |"
+            for row in notebooks
+        ]
+        lines.append("")
+    for name in BENCHES:
+        lines += [f"## bench_{name}.py", "", tables[name].strip(), ""]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text("\n".join(lines))
+    (RESULTS / "latest.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print("\n".join(lines))
+    print("Written: benchmarks/results/latest.md and latest.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
