@@ -1,0 +1,129 @@
+"""Benchmark of the chart generator: charts/s with 1 process and with all cores.
+
+    python benchmarks/bench_charts.py            # 100 charts per type (700 per run), ~1 min on 2 cores
+    python benchmarks/bench_charts.py --quick    # 15 per type, a few seconds
+
+Times :func:`dvdl_helpers.charts.generate_dataset` end to end (drawing, PNG writing, CSV; with several
+jobs also the start of the 'spawn' pool, measured on its own as ``pool_start_s``) at 128×128 and at 64×64,
+appends one JSON record (machine, versions, results) to ``benchmarks/results/charts.jsonl`` and prints a
+markdown table. Wall-clock numbers from a busy machine are low: the record keeps the load average, and
+the CPU seconds (of this process and its workers) give charts per CPU second, which load hardly changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
+from multiprocessing import get_context
+from pathlib import Path
+
+from dvdl_helpers import charts
+
+try:
+    import resource  # Unix: CPU time of the pool's workers
+except ImportError:  # Windows
+    resource = None
+
+RESULTS = Path(__file__).resolve().parent / "results" / "charts.jsonl"
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux: /proc/cpuinfo; elsewhere what :mod:`platform` knows)."""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def pool_start_seconds(jobs: int) -> float:
+    """Seconds to start ``jobs`` 'spawn' workers that have imported the chart module."""
+    start = time.perf_counter()
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        for future in [pool.submit(charts.default_jobs) for _ in range(jobs)]:  # imports dvdl_helpers.charts
+            future.result()
+    return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its finished children (pool workers)."""
+    if resource is None:
+        return float("nan")
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run(folder: Path, per_type: int, size: int, jobs: int) -> dict:
+    """Generate one data set; return wall and CPU seconds."""
+    cpu = cpu_seconds()
+    summary = charts.generate_dataset(folder, per_type, size_px=(size, size), jobs=jobs, progress=False)
+    cpu = cpu_seconds() - cpu
+    return dict(size=size, jobs=jobs, charts=summary.n_charts, seconds=summary.seconds, cpu_s=cpu)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, append the record, print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="15 charts per type instead of 100")
+    ap.add_argument("--per-type", type=int, default=None)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per setting, the fastest is kept")
+    ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON lines file (default {RESULTS.name})")
+    args = ap.parse_args(argv)
+    per_type = args.per_type or (15 if args.quick else 100)
+    cores = charts.default_jobs()
+    charts.draw_chart("bar", [1, 2, 3])  # warm up this process (fonts), as a worker is by its first chart
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (128, 64):
+            for jobs in sorted({1, cores}):
+                runs = [
+                    run(Path(tmp) / f"{size}_{jobs}_{r}", per_type, size, jobs) for r in range(args.repeat)
+                ]
+                results.append(min(runs, key=lambda r: r["seconds"]))
+    for r in results:
+        single = next(s for s in results if s["size"] == r["size"] and s["jobs"] == 1)
+        r["charts_per_s"] = round(r["charts"] / r["seconds"], 1)
+        r["charts_per_cpu_s"] = round(r["charts"] / r["cpu_s"], 1)
+        r["speedup"] = round(single["seconds"] / r["seconds"], 2)
+        r["seconds"], r["cpu_s"] = round(r["seconds"], 2), round(r["cpu_s"], 2)
+    record = dict(
+        benchmark="charts",
+        time=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        quick=args.quick,
+        per_type=per_type,
+        repeat=args.repeat,
+        cpu=cpu_model(),
+        cores=cores,
+        load_avg_1min_before=load,
+        load_avg_1min_after=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        pool_start_s=round(pool_start_seconds(cores), 2) if cores > 1 else 0.0,
+        python=platform.python_version(),
+        versions={p: version(p) for p in ("numpy", "matplotlib", "pillow")},
+        results=results,
+    )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("a") as f:
+        f.write(json.dumps(record) + "\n")
+    print(f"Chart generator on {record['cpu']} ({cores} cores), matplotlib {version('matplotlib')}")
+    print(f"{per_type} charts per type, 7 types, best of {args.repeat}; load average {load} before")
+    print(f"'spawn' pool start with {cores} jobs alone: {record['pool_start_s']} s (included below)\n")
+    print("| size | jobs | charts | wall s | charts/s | × 1 job | CPU s | charts per CPU s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        cells = [f"{r['size']}×{r['size']}"] + [r[k] for k in ("jobs", "charts", "seconds", "charts_per_s")]
+        cells += [r[k] for k in ("speedup", "cpu_s", "charts_per_cpu_s")]
+        print("| " + " | ".join(map(str, cells)) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
