@@ -246,8 +246,10 @@ def _mnist(gray: Image.Image) -> tuple[Image.Image, list[str]]:
     """The MNIST recipe on a grayscale photo: ink map, bounding box → 20×20, centre of mass → (14, 14)."""
     gray = gray.copy()
     gray.thumbnail((_MNIST_WORK, _MNIST_WORK), LANCZOS)
-    # The paper: the brightest values around each point (a max filter wider than a pen stroke), smoothed.
+    # The paper: a closing (max filter wider than a pen stroke, then a min filter as wide), smoothed. The
+    # max filter alone would take the lit side's brightness into a shadow's edge, which then counts as ink.
     small = gray.resize((64, 64), Image.Resampling.BOX).filter(ImageFilter.MaxFilter(15))
+    small = small.filter(ImageFilter.MinFilter(15))
     paper = np.asarray(small.filter(ImageFilter.GaussianBlur(4)).resize(gray.size, Image.Resampling.BILINEAR))
     darkness = np.clip(paper.astype(np.float32) - np.asarray(gray, dtype=np.float32), 0, None)
     contrast = np.percentile(darkness, 99.9)
