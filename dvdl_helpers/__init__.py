@@ -2,14 +2,18 @@
 
 One module per concern, each small enough to read in one sitting:
 
-- :mod:`dvdl_helpers.paths`     where generated files go (``artifacts/``)
-- :mod:`dvdl_helpers.env`       quiet TensorFlow, seeds, the environment report
-- :mod:`dvdl_helpers.data`      MNIST, offline first
-- :mod:`dvdl_helpers.imageprep` make any picture usable as network input (no TensorFlow import)
-- :mod:`dvdl_helpers.models`    the course's Keras models
-- :mod:`dvdl_helpers.plots`     digit grids, weight images, confusion matrices, ...
-- :mod:`dvdl_helpers.tboard`    TensorBoard log folders, image logging, reading event files
-- :mod:`dvdl_helpers.charts`    generated chart images from data you control
+- :mod:`dvdl_helpers.paths`       where generated files go (``artifacts/``)
+- :mod:`dvdl_helpers.env`         quiet TensorFlow, seeds, the environment report
+- :mod:`dvdl_helpers.data`        MNIST, offline first
+- :mod:`dvdl_helpers.device`      which device trains, memory growth, mixed precision (notebook 03)
+- :mod:`dvdl_helpers.imageprep`   make any picture usable as network input (no TensorFlow import)
+- :mod:`dvdl_helpers.handwriting` synthetic phone photos of handwritten digits (notebook 02)
+- :mod:`dvdl_helpers.models`      the course's Keras models
+- :mod:`dvdl_helpers.plots`       digit grids, weight images, confusion matrices, ...
+- :mod:`dvdl_helpers.tboard`      TensorBoard log folders, image logging, reading event files
+- :mod:`dvdl_helpers.explain`     saliency, Grad-CAM, feature maps, ideal inputs (notebook 04)
+- :mod:`dvdl_helpers.projector`   sprites and the TensorBoard Embedding Projector (notebook 04)
+- :mod:`dvdl_helpers.charts`      generated chart images from data you control (notebooks 05–06)
 
 Importing the package imports none of them, so ``import dvdl_helpers`` is instant.
 """
