@@ -9,7 +9,7 @@ NB     ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test test-fast outputs lint format bench student clean
+.PHONY: help setup browser lab test test-fast outputs lint format bench student clean
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,10 +21,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the course (skipped when nothing changed)
 
-lab: setup  ## open the course in JupyterLab (localhost only)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+browser:  ## install Debian's chromium for the browser tests (never fails; prints why it cannot)
+	@tools/install_browser.sh
 
-test: setup  ## lint, unit tests and every notebook under strict nbval
+lab: setup  ## open the course in JupyterLab (localhost only)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.news_url=None
+
+test: setup browser  ## lint, unit tests, every notebook under strict nbval, then the browser tests
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -91,11 +91,24 @@ def _remove_info(pid: int) -> None:
     Path(manager._get_info_dir(), f"pid-{pid}.info").unlink(missing_ok=True)
 
 
-def running_tensorboards() -> list[int]:
-    """Return the process ids of the TensorBoard instances that TensorBoard's own registry lists."""
+def running_tensorboards(*, course_only: bool = False) -> list[int]:
+    """Return the process ids of the TensorBoard instances in TensorBoard's own registry.
+
+    ``course_only=True`` keeps those whose log folder lies under the course's ``artifacts/`` folder, so
+    that tidying up after the notebooks never stops someone else's TensorBoard.
+    """
     from tensorboard import manager
 
-    return [info.pid for info in manager.get_all()]
+    from dvdl_helpers.paths import artifacts_dir
+
+    root = artifacts_dir().resolve()
+    pids = []
+    for info in manager.get_all():
+        logdir = Path(info.logdir).expanduser().resolve() if info.logdir else None
+        if course_only and (logdir is None or not logdir.is_relative_to(root)):
+            continue
+        pids.append(info.pid)
+    return pids
 
 
 def clean_stale_tensorboard_info() -> int:

@@ -42,13 +42,15 @@ def main(argv: list[str]) -> int:
     os.environ.update(TEST_ENVIRONMENT)
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     paths = [Path(arg) for arg in argv] or sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    before = set(tboard.running_tensorboards())
+    before = set(tboard.running_tensorboards(course_only=True))
     try:
         for path in paths:
             print(f"{path.name}: running ...", flush=True)
             print(f"{path.name}: {run_notebook(path):.1f} s", flush=True)
     finally:
-        tboard.stop_tensorboards([pid for pid in tboard.running_tensorboards() if pid not in before])
+        tboard.stop_tensorboards(
+            [pid for pid in tboard.running_tensorboards(course_only=True) if pid not in before]
+        )
         tboard.clean_stale_tensorboard_info()
     return 0
 

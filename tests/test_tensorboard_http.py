@@ -1,0 +1,268 @@
+"""TensorBoard serves the course's scalars, images and histograms over HTTP (no browser needed).
+
+A tiny real Keras fit (TensorBoard callback with histograms and weight images) plus a ``tf.summary.image``
+run make a sample log folder, so the test needs nothing from the notebooks. When the notebooks have
+already written ``artifacts/logs/`` (``make outputs``, or the notebook part of ``make test``), a second
+test checks that every course run and scalar tag is served too.
+
+The helpers here (:func:`sample_logdir`, :func:`running_tensorboard`, ...) are also used by
+``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from dvdl_helpers import paths, tboard
+
+pytestmark = pytest.mark.slow
+
+T = TypeVar("T")
+
+#: The runs that :func:`write_sample_logs` writes.
+SAMPLE_RUNS = {"train", "validation", "digits"}
+#: The image tag of the ``digits`` run.
+SAMPLE_IMAGE_TAG = "first digits"
+SAMPLE_EPOCHS = 3
+
+_sample_logs: Path | None = None
+
+
+def write_sample_logs(log_dir: Path) -> Path:
+    """Write a small real TensorBoard log: a 3-epoch Keras fit (scalars, histograms, images) + digits."""
+    from dvdl_helpers import data, env
+
+    env.quiet_tensorflow()
+    import keras
+    import tensorflow as tf
+
+    (x_train, y_train), (x_val, y_val), _, _ = data.load_mnist("bundled", verbose=False)
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.005), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
+    callback = keras.callbacks.TensorBoard(str(log_dir), histogram_freq=1, write_images=True)
+    model.fit(
+        x_train[:512] / 255.0,
+        y_train[:512],
+        validation_data=(x_val[:128] / 255.0, y_val[:128]),
+        epochs=SAMPLE_EPOCHS,
+        batch_size=64,
+        verbose=0,
+        callbacks=[callback],
+    )
+    with tf.summary.create_file_writer(str(log_dir / "digits")).as_default():
+        tf.summary.image(SAMPLE_IMAGE_TAG, x_train[:4, :, :, None], step=0, max_outputs=4)
+    return log_dir
+
+
+def sample_logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the sample log folder, written once per test session."""
+    global _sample_logs
+    if _sample_logs is None or not _sample_logs.exists():
+        _sample_logs = write_sample_logs(tmp_path_factory.mktemp("tensorboard_sample_logs"))
+    return _sample_logs
+
+
+def course_logdir() -> Path | None:
+    """Return ``artifacts/logs`` when the notebooks have written TensorBoard logs there, else None."""
+    root = paths.artifacts_dir() / "logs"
+    return root if any(root.rglob("events.out.tfevents.*")) else None
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check: Callable[[], T], timeout: float, what: str, interval: float = 0.3) -> T:
+    """Call ``check`` until it returns a true value (and return it) or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+        except (OSError, ValueError) as error:  # connection refused, HTTP errors, half-written JSON
+            last_error, result = error, None
+        if result:
+            return result
+        time.sleep(interval)
+    raise TimeoutError(f"{what}: not within {timeout:.0f} s (last error: {last_error})")
+
+
+def get_json(url: str) -> object:
+    """GET ``url`` and decode its JSON body."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def get_bytes(url: str) -> bytes:
+    """GET ``url`` and return its body."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop ``process`` and everything it started in its process group: SIGTERM, then SIGKILL."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout)
+    # The group may outlive its leader (TensorBoard's data server): make sure it is gone.
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def private_tensorboard_registry(folder: Path) -> Iterator[Path]:
+    """Point TensorBoard's registry of running instances (``<temp>/.tensorboard-info``) at ``folder``.
+
+    Inside the block, ``tensorboard.manager.get_all()`` and :mod:`dvdl_helpers.tboard` read the
+    registry of processes started with ``TMPDIR=folder``: the tests' TensorBoards never meet the
+    user's own (no "Reusing TensorBoard"), nor are stopped by other test sessions' clean-up.
+    """
+    saved = tempfile.tempdir
+    tempfile.tempdir = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = saved
+
+
+@contextlib.contextmanager
+def running_tensorboard(log_dir: Path, runs: set[str], timeout: float = 90) -> Iterator[str]:
+    """Run ``tensorboard --logdir log_dir`` on a free loopback port until ``runs`` are loaded; yield its URL.
+
+    The process (and its data server) runs in its own process group, which is stopped afterwards. It
+    registers itself in a temporary folder's TensorBoard registry, deleted afterwards, so it leaves no
+    stale entry and no other session's clean-up of "its" TensorBoards stops it.
+    """
+    port = free_port()
+    binary = Path(sys.executable).with_name("tensorboard")
+    command = [str(binary if binary.exists() else "tensorboard"), "--logdir", str(log_dir)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="dvdl-tb-") as private, tempfile.TemporaryFile("w+") as output:
+        environment = {**os.environ, "TMPDIR": private}
+        process = subprocess.Popen(
+            command, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+
+            def loaded() -> bool:
+                if process.poll() is not None:
+                    output.seek(0)
+                    detail = output.read()[-2000:]
+                    raise RuntimeError(f"tensorboard exited with code {process.returncode}:\n{detail}")
+                return runs <= set(get_json(f"{url}/data/runs"))
+
+            wait_for(loaded, timeout, f"TensorBoard listing the runs {sorted(runs)}")
+            yield url
+        finally:
+            stop_process_group(process)
+
+
+def query(url: str, **params: str) -> str:
+    """Return ``url`` with ``params`` as its query string."""
+    return f"{url}?{urllib.parse.urlencode(params)}"
+
+
+@pytest.fixture(scope="module")
+def sample_logs(tmp_path_factory) -> Path:
+    """The sample log folder (written once per session)."""
+    return sample_logdir(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def sample_tensorboard(sample_logs) -> Iterator[str]:
+    """A TensorBoard serving the sample logs; its base URL."""
+    with running_tensorboard(sample_logs, SAMPLE_RUNS) as url:
+        yield url
+
+
+def test_runs_are_listed(sample_tensorboard):
+    assert set(get_json(f"{sample_tensorboard}/data/runs")) == SAMPLE_RUNS
+
+
+def test_scalars_are_served_with_the_logged_values(sample_tensorboard, sample_logs):
+    tags = get_json(f"{sample_tensorboard}/data/plugin/scalars/tags")
+    for run in ("train", "validation"):
+        assert {"epoch_loss", "epoch_accuracy"} <= set(tags[run]), f"scalar tags of {run}: {tags[run]}"
+    points = get_json(
+        query(f"{sample_tensorboard}/data/plugin/scalars/scalars", run="train", tag="epoch_loss")
+    )
+    # Each point is [wall_time, step, value]; one per epoch, equal to what the event files hold.
+    assert [step for _, step, _ in points] == list(range(SAMPLE_EPOCHS))
+    logged = tboard.read_scalars(sample_logs)["train"]["epoch_loss"]
+    for (_, step, value), (logged_step, logged_value) in zip(points, logged, strict=True):
+        assert step == logged_step and math.isclose(value, logged_value, rel_tol=1e-6)
+    assert points[-1][2] < points[0][2], "the loss should fall during the tiny fit"
+
+
+def test_images_are_served_as_png(sample_tensorboard):
+    tags = get_json(f"{sample_tensorboard}/data/plugin/images/tags")
+    assert SAMPLE_IMAGE_TAG in tags["digits"], f"image tags: {tags}"
+    assert tags["train"], "write_images=True should log the weights as images in the train run"
+    entries = get_json(
+        query(
+            f"{sample_tensorboard}/data/plugin/images/images", run="digits", tag=SAMPLE_IMAGE_TAG, sample="0"
+        )
+    )
+    assert len(entries) == 1 and entries[0]["step"] == 0
+    png = get_bytes(f"{sample_tensorboard}/data/plugin/images/individualImage?{entries[0]['query']}")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n"), "the image should be served as PNG"
+
+
+def test_histograms_are_served(sample_tensorboard):
+    tags = get_json(f"{sample_tensorboard}/data/plugin/histograms/tags")
+    kernel_tags = [tag for tag in tags.get("train", {}) if "kernel" in tag]
+    assert kernel_tags, f"histogram_freq=1 should log the layer weights: {tags}"
+    histograms = get_json(
+        query(f"{sample_tensorboard}/data/plugin/histograms/histograms", run="train", tag=kernel_tags[0])
+    )
+    assert [entry[1] for entry in histograms] == list(range(SAMPLE_EPOCHS)), "one histogram per epoch"
+    buckets = histograms[0][2]  # [[left, right, count], ...]
+    assert buckets and sum(count for _, _, count in buckets) == 784 * 10, "every weight is counted once"
+
+
+def test_course_logs_are_served():
+    root = course_logdir()
+    if root is None:
+        pytest.skip("no course logs yet in artifacts/logs: the notebooks write them (make outputs)")
+    scalars = tboard.read_scalars(root)
+    runs = set(tboard.list_tags(root))
+    assert runs, f"no runs under {paths.display_path(root)}"
+    with running_tensorboard(root, runs) as url:
+        tags = get_json(f"{url}/data/plugin/scalars/tags")
+        for run, run_scalars in scalars.items():
+            missing = set(run_scalars) - set(tags.get(run, {}))
+            assert not missing, f"TensorBoard does not serve the scalars {sorted(missing)} of run {run}"
+            tag = sorted(run_scalars)[0]
+            points = get_json(query(f"{url}/data/plugin/scalars/scalars", run=run, tag=tag))
+            assert points, f"no points served for {run}/{tag}"
