@@ -38,7 +38,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in Jupyter
 
 CHART_TYPES = ("bar", "hbar", "line", "scatter", "pie", "histogram", "area")
 STYLES = ("train", "heldout")

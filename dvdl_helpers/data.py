@@ -234,3 +234,60 @@ def one_hot(labels: np.ndarray, num_classes: int = 10) -> np.ndarray:
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"Labels must lie in 0..{num_classes - 1}, got {labels.min()}..{labels.max()}.")
     return np.eye(num_classes, dtype=np.float32)[labels]
+
+
+#: Augmentation of :func:`mnist_dataset`: shifts up to this fraction of the image (0.08 × 28 ≈ 2 px) ...
+AUGMENT_SHIFT = 0.08
+#: ... and rotations up to this many degrees either way: digits people write are still those digits.
+AUGMENT_ROTATION_DEG = 10.0
+
+
+def mnist_dataset(
+    images: np.ndarray,
+    labels: np.ndarray | None = None,
+    *,
+    batch_size: int = 64,
+    shuffle: bool = False,
+    augment: bool = False,
+    cache: bool = True,
+    seed: int | None = None,
+):
+    """Build a ``tf.data`` pipeline: scale → cache → shuffle → batch → augment → prefetch.
+
+    ``images`` are N×28×28 ``uint8`` (0–255); the dataset yields ``float32`` batches N×28×28×1 in [0, 1]
+    (with their ``labels`` when given). ``augment=True`` shifts (≤ :data:`AUGMENT_SHIFT`) and rotates
+    (≤ :data:`AUGMENT_ROTATION_DEG`) every training batch anew; use it for training only. TensorFlow is
+    imported here, so this module stays importable without it.
+    """
+    import keras
+    import tensorflow as tf
+
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    elements = images if labels is None else (images, np.asarray(labels, dtype=np.int64))
+    dataset = tf.data.Dataset.from_tensor_slices(elements)
+
+    def scale(x, *label):
+        x = tf.cast(x, tf.float32) / 255.0
+        return (x, *label) if label else x
+
+    dataset = dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
+    if cache:
+        dataset = dataset.cache()
+    if shuffle:
+        dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(batch_size)
+    if augment:
+        layers = [
+            keras.layers.RandomRotation(AUGMENT_ROTATION_DEG / 360, fill_mode="constant", seed=seed),
+            keras.layers.RandomTranslation(AUGMENT_SHIFT, AUGMENT_SHIFT, fill_mode="constant", seed=seed),
+        ]
+
+        def distort(x, *label):
+            for layer in layers:
+                x = layer(x, training=True)
+            return (x, *label) if label else x
+
+        dataset = dataset.map(distort, num_parallel_calls=tf.data.AUTOTUNE)
+    return dataset.prefetch(tf.data.AUTOTUNE)

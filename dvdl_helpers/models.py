@@ -63,3 +63,106 @@ def convnet(
         num_classes, kernel_regularizer=regularizers.l2(l2), dtype="float32", name="logits"
     )(x)
     return keras.Model(inputs, logits, name=name)
+
+
+def float32_copy(model: keras.Model) -> keras.Model:
+    """Return a copy of ``model`` whose layers all compute in float32, with the same weights.
+
+    A model trained under a mixed-precision policy (``mixed_float16``, ``mixed_bfloat16``) keeps its
+    weights in float32 but records the policy in every layer; save this copy instead, so that it loads
+    and runs on any machine (bfloat16 is slow where a CPU emulates it, float16 is slow on most CPUs).
+    """
+
+    def rebuild(layer: keras.layers.Layer) -> keras.layers.Layer:
+        config = layer.get_config()
+        config["dtype"] = "float32"
+        return layer.__class__.from_config(config)
+
+    copy = keras.models.clone_model(model, clone_function=rebuild)
+    copy.set_weights(model.get_weights())
+    return copy
+
+
+def chart_autoencoder(
+    input_shape: tuple[int, int, int] = (48, 48, 1),
+    latent_dim: int = 2,
+    *,
+    filters: tuple[int, ...] = (16, 32, 64),
+    hidden: int = 64,
+    activation: str = "elu",
+    name: str = "chart_autoencoder",
+) -> tuple[keras.Model, keras.Model, keras.Model]:
+    """Build notebook 06's convolutional autoencoder: ``(autoencoder, encoder, decoder)``.
+
+    Encoder: one stride-2 3×3 convolution per entry of ``filters`` (each halves the image), flatten,
+    dense ``hidden``, dense ``latent_dim`` with no activation (the *code*, layer ``code``). Decoder: the
+    mirror image, dense ``hidden`` → dense → reshape → stride-2 transposed convolutions, the last with one
+    channel and a sigmoid, so it outputs pixels in [0, 1] (ink 1, paper 0). ``autoencoder`` is
+    ``decoder(encoder(image))``; the three share their weights. The height and width must be divisible
+    by ``2 ** len(filters)``.
+    """
+    height, width, channels = input_shape
+    step = 2 ** len(filters)
+    if height % step or width % step:
+        raise ValueError(f"height and width must be multiples of {step}, got {height}×{width}")
+    small = (height // step, width // step, filters[-1])  # the last feature maps' shape
+
+    image = keras.Input(shape=input_shape, name="image")
+    x = image
+    for index, count in enumerate(filters, start=1):
+        x = layers.Conv2D(count, 3, strides=2, padding="same", activation=activation, name=f"conv{index}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(hidden, activation=activation, name="hidden")(x)
+    code = layers.Dense(latent_dim, name="code")(x)
+    encoder = keras.Model(image, code, name="encoder")
+
+    code_in = keras.Input(shape=(latent_dim,), name="code")
+    x = layers.Dense(hidden, activation=activation, name="hidden")(code_in)
+    x = layers.Dense(small[0] * small[1] * small[2], activation=activation, name="expand")(x)
+    x = layers.Reshape(small, name="reshape")(x)
+    for index, count in enumerate([*filters[-2::-1], channels], start=1):
+        last = index == len(filters)
+        x = layers.Conv2DTranspose(
+            count,
+            3,
+            strides=2,
+            padding="same",
+            activation="sigmoid" if last else activation,
+            dtype="float32" if last else None,
+            name="pixels" if last else f"deconv{index}",
+        )(x)
+    decoder = keras.Model(code_in, x, name="decoder")
+
+    autoencoder = keras.Model(image, decoder(encoder(image)), name=name)
+    return autoencoder, encoder, decoder
+
+
+def chart_convnet(
+    input_shape: tuple[int, int, int] = (48, 48, 1),
+    num_classes: int = 7,
+    *,
+    filters: tuple[int, ...] = (16, 32, 64),
+    dense_units: int = 64,
+    dropout: float = 0.3,
+    bn_momentum: float = 0.9,
+    name: str = "chart_convnet",
+) -> keras.Model:
+    """Build notebook 05's chart-type classifier, a small CNN with batch normalisation; it outputs logits.
+
+    One block per entry of ``filters``: ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces
+    it) → ``bn<i>`` → ``relu<i>`` → ``pool<i>`` 2×2; then ``flatten`` → ``fc1`` (``dense_units``, ReLU)
+    → ``dropout`` → ``logits`` (float32). Inputs are gray images in [0, 1] with light paper (a
+    ``Rescaling`` layer ``center`` shifts them to [-0.5, 0.5]). Grad-CAM reads the last ``relu<i>``.
+    """
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = layers.Rescaling(1.0, offset=-0.5, name="center")(inputs)
+    for index, count in enumerate(filters, start=1):
+        x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)
+        x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index}")(x)
+        x = layers.Activation("relu", name=f"relu{index}")(x)
+        x = layers.MaxPooling2D(2, name=f"pool{index}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(dense_units, activation="relu", name="fc1")(x)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    logits = layers.Dense(num_classes, dtype="float32", name="logits")(x)
+    return keras.Model(inputs, logits, name=name)
