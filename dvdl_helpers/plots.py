@@ -455,6 +455,7 @@ def chart_grid(
     *,
     class_names: Sequence[str] | None = None,
     ncols: int = 7,
+    nrows: int | None = None,
     title: str = "Charts",
     cell_size: float = 1.5,
     empty_text: str = "nothing to show",
@@ -462,12 +463,15 @@ def chart_grid(
     """Show chart images (N×H×W gray or N×H×W×3 colour, ``uint8``) in a grid, titled with their class.
 
     Unlike :func:`digit_grid`, pictures appear as on screen (gray 255 is white) at any size, and titles
-    use ``class_names``; a wrong prediction reads ``true→predicted`` in red. With no images, the figure
-    says ``empty_text`` (e.g. "no mistakes") instead of failing.
+    use ``class_names``; a wrong prediction reads ``true→predicted`` in red. ``nrows`` fixes the grid's
+    size (extra images are left out, empty cells stay blank), so a figure of a varying number of
+    images, such as the mistakes, always has the same size. With no images, the figure says
+    ``empty_text`` (e.g. "no mistakes") instead of failing.
     """
     images = np.asarray(images)
     names = (lambda c: str(class_names[c])) if class_names is not None else str
-    nrows = max(1, int(np.ceil(len(images) / ncols)))
+    nrows = nrows or max(1, int(np.ceil(len(images) / ncols)))
+    images = images[: nrows * ncols]
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(ncols * cell_size, nrows * cell_size * 1.12 + 0.5), squeeze=False
     )
