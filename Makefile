@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NB     ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Jupyter refuses to run as root unless told; classroom containers often run as root.
+ROOT_OK := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root=True)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup browser lab test test-fast outputs lint format bench student clean
@@ -25,7 +27,7 @@ browser:  ## install Debian's chromium for the browser tests (never fails; print
 	@tools/install_browser.sh
 
 lab: setup  ## open the course in JupyterLab (localhost only)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.news_url=None
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.news_url=None $(ROOT_OK)
 
 test: setup browser  ## lint, unit tests, every notebook under strict nbval, then the browser tests
 	$(BIN)/ruff check .
