@@ -141,28 +141,36 @@ def chart_convnet(
     input_shape: tuple[int, int, int] = (48, 48, 1),
     num_classes: int = 7,
     *,
-    filters: tuple[int, ...] = (16, 32, 64),
-    dense_units: int = 64,
+    filters: tuple[int, ...] = (16, 32, 64, 128),
     dropout: float = 0.3,
+    contrast: float = 0.4,
+    brightness: float = 0.2,
     bn_momentum: float = 0.9,
     name: str = "chart_convnet",
 ) -> keras.Model:
     """Build notebook 05's chart-type classifier, a small CNN with batch normalisation; it outputs logits.
 
-    One block per entry of ``filters``: ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces
-    it) → ``bn<i>`` → ``relu<i>`` → ``pool<i>`` 2×2; then ``flatten`` → ``fc1`` (``dense_units``, ReLU)
-    → ``dropout`` → ``logits`` (float32). Inputs are gray images in [0, 1] with light paper (a
-    ``Rescaling`` layer ``center`` shifts them to [-0.5, 0.5]). Grad-CAM reads the last ``relu<i>``.
+    Inputs are gray images in [0, 1] with light paper. While training only, ``contrast`` scales each
+    image's contrast by a random factor in ``1 ± contrast`` and ``brightness`` shifts it by up to
+    ``± brightness`` (layers of those names; 0 leaves a layer out): the look varies, the type does not.
+    Then ``center`` shifts pixels to [-0.5, 0.5], and one block per entry of ``filters`` follows:
+    ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces it) → ``bn<i>`` → ``relu<i>`` →
+    ``pool<i>`` 2×2. ``gap`` averages each of the last feature maps over the image, ``dropout``, and
+    ``logits`` (float32) reads the type. Grad-CAM reads a ``relu<i>`` layer.
     """
     inputs = keras.Input(shape=input_shape, name="image")
-    x = layers.Rescaling(1.0, offset=-0.5, name="center")(inputs)
+    x = inputs
+    if contrast:
+        x = layers.RandomContrast(contrast, value_range=(0, 1), name="contrast")(x)
+    if brightness:
+        x = layers.RandomBrightness(brightness, value_range=(0, 1), name="brightness")(x)
+    x = layers.Rescaling(1.0, offset=-0.5, name="center")(x)
     for index, count in enumerate(filters, start=1):
         x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)
         x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index}")(x)
         x = layers.Activation("relu", name=f"relu{index}")(x)
         x = layers.MaxPooling2D(2, name=f"pool{index}")(x)
-    x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(dense_units, activation="relu", name="fc1")(x)
+    x = layers.GlobalAveragePooling2D(name="gap")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     logits = layers.Dense(num_classes, dtype="float32", name="logits")(x)
     return keras.Model(inputs, logits, name=name)

@@ -12,8 +12,8 @@ import pytest
 
 from dvdl_helpers import charts, explain, models, plots
 
-# conv 3×3 without bias, batch normalisation (scale, shift, running mean and variance) per block;
-# 48 → 24 → 12 → 6 after three poolings: flatten 6·6·64 = 2,304.
+# conv 3×3 without bias, batch normalisation (scale, shift, running mean and variance) per block; global
+# average pooling leaves one number per feature map of the last block, read by the output layer.
 LAYER_PARAMS = {
     "conv1": 3 * 3 * 1 * 16,
     "bn1": 4 * 16,
@@ -21,8 +21,9 @@ LAYER_PARAMS = {
     "bn2": 4 * 32,
     "conv3": 3 * 3 * 32 * 64,
     "bn3": 4 * 64,
-    "fc1": 6 * 6 * 64 * 64 + 64,
-    "logits": 64 * 7 + 7,
+    "conv4": 3 * 3 * 64 * 128,
+    "bn4": 4 * 128,
+    "logits": 128 * 7 + 7,
 }
 
 
@@ -34,31 +35,43 @@ def model():
 def test_shapes_and_parameters(model):
     assert model.input_shape == (None, 48, 48, 1)
     assert model.output_shape == (None, 7)
-    assert model.count_params() == sum(LAYER_PARAMS.values())
+    assert model.count_params() == sum(LAYER_PARAMS.values()) == 98_775
     for name, count in LAYER_PARAMS.items():
         assert model.get_layer(name).count_params() == count, name
     expected = {
         "relu1": (None, 48, 48, 16),
         "pool1": (None, 24, 24, 16),
         "relu3": (None, 12, 12, 64),
-        "flatten": (None, 2304),
+        "relu4": (None, 6, 6, 128),
+        "gap": (None, 128),
     }
     for name, shape in expected.items():
         assert tuple(model.get_layer(name).output.shape) == shape, name
 
 
 def test_batch_norm_replaces_the_conv_bias(model):
-    for index in (1, 2, 3):
+    for index in (1, 2, 3, 4):
         assert model.get_layer(f"conv{index}").use_bias is False
         assert model.get_layer(f"bn{index}").momentum == pytest.approx(0.9)
     assert model.get_layer("dropout").rate == pytest.approx(0.3)
     assert model.get_layer("logits").dtype_policy.compute_dtype == "float32"
 
 
-def test_other_sizes_and_depths():
-    net = models.chart_convnet((64, 64, 1), 3, filters=(8, 16, 32, 64), dense_units=32)
+def test_augmentation_only_while_training(model):
+    x = np.random.default_rng(0).random((4, 48, 48, 1)).astype(np.float32)
+    for name in ("contrast", "brightness"):
+        layer = model.get_layer(name)
+        assert np.array_equal(np.asarray(layer(x, training=False)), x), name
+        changed = np.asarray(layer(x, training=True))
+        assert not np.allclose(changed, x) and changed.min() >= 0 and changed.max() <= 1, name
+
+
+def test_other_sizes_depths_and_no_augmentation():
+    net = models.chart_convnet((64, 64, 1), 3, filters=(8, 16, 32), contrast=0, brightness=0)
+    names = {layer.name for layer in net.layers}
+    assert "contrast" not in names and "brightness" not in names
     assert net.output_shape == (None, 3)
-    assert tuple(net.get_layer("flatten").output.shape) == (None, 4 * 4 * 64)
+    assert tuple(net.get_layer("relu3").output.shape) == (None, 16, 16, 32)
     assert net.predict(np.zeros((2, 64, 64, 1), np.float32), verbose=0).shape == (2, 3)
 
 
