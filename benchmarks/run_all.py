@@ -26,6 +26,8 @@ BENCHES = ("cnn", "imageprep", "charts")
 sys.path.insert(0, str(REPO_ROOT / "tools"))
 sys.path.insert(0, str(REPO_ROOT))
 
+from dvdl_helpers import device  # noqa: E402  (no TensorFlow import)
+
 
 def _version(*names: str) -> str:
     for name in names:
@@ -34,16 +36,6 @@ def _version(*names: str) -> str:
         except metadata.PackageNotFoundError:
             continue
     return "-"
-
-
-def cpu_name() -> str:
-    """The CPU's model name (Linux), else what ``platform`` knows."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
 
 
 def last_record(name: str) -> dict:
@@ -126,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     records = {name: last_record(name) for name in BENCHES}
     notebooks = [] if args.no_notebooks else time_notebooks()
     machine = {
-        "cpu": cpu_name(),
+        "cpu": device.cpu_name(),
         "cores": os.cpu_count(),
         "gpu": records["cnn"].get("gpu"),
         "load_avg_1min_at_start": round(load, 2),
