@@ -151,21 +151,34 @@ def stop_tensorboards(pids: list[int] | None = None) -> int:
 def figure_to_image(fig: Figure, *, dpi: float | None = None, close: bool = True) -> np.ndarray:
     """Render a matplotlib figure as a 1×H×W×3 ``uint8`` array, ready for ``tf.summary.image``.
 
-    ``close=True`` closes the figure afterwards, so it is not also shown in the notebook.
+    ``close=True`` closes the figure afterwards, so it is not also shown in the notebook. Transparent
+    parts come out white. The pixels are read straight from the drawing (no PNG round trip), which
+    matters when a callback draws two figures every epoch.
     """
     import io
 
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    if isinstance(fig.canvas, FigureCanvasAgg):
+        original_dpi = fig.dpi
+        fig.set_dpi(dpi or original_dpi)
+        fig.canvas.draw()
+        rgba = np.asarray(fig.canvas.buffer_rgba(), dtype=np.float32)
+        fig.set_dpi(original_dpi)
+    else:  # a backend that does not draw into pixels (pdf, svg): go through PNG
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi or fig.dpi)
+        buffer.seek(0)
+        with Image.open(buffer) as image:
+            rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
     if close:
         plt.close(fig)
-    buffer.seek(0)
-    with Image.open(buffer) as image:
-        return np.asarray(image.convert("RGB"), dtype=np.uint8)[None]
+    alpha = rgba[..., 3:] / 255.0
+    rgb = rgba[..., :3] * alpha + 255.0 * (1.0 - alpha)  # over a white background
+    return np.round(rgb).astype(np.uint8)[None]
 
 
 def weights_to_image(

@@ -124,6 +124,30 @@ def test_figure_to_image_renders_rgb_and_closes():
     assert not plt.fignum_exists(figure.number)
 
 
+def test_figure_to_image_dpi_transparency_and_keeps_the_figure():
+    figure, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    figure.patch.set_alpha(0.0)  # transparent background: must come out white
+    ax.set_axis_off()
+    image = tboard.figure_to_image(figure, dpi=100, close=False)
+    assert image.shape == (1, 100, 200, 3)
+    assert image.min() == 255, "a transparent, empty figure is white"
+    assert figure.dpi == 50, "the figure's own dpi is left as it was"
+    assert plt.fignum_exists(figure.number)
+    plt.close(figure)
+
+
+def test_figure_to_image_on_a_vector_backend():
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1), dpi=50)
+    FigureCanvasSVG(figure)
+    figure.add_subplot().plot([0, 1], [0, 1])
+    image = tboard.figure_to_image(figure, close=False)
+    assert image.shape == (1, 50, 100, 3) and image.dtype == np.uint8
+    assert image.min() < 128, "the line is drawn"
+
+
 def test_the_notebooks_own_logs():
     log_dir = paths.artifacts_dir() / "logs" / NOTEBOOK
     if not any(log_dir.rglob("events.out.tfevents.*")):
