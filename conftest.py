@@ -4,6 +4,8 @@
   (:data:`dvdl_helpers.env.TEST_ENVIRONMENT`: bundled MNIST, test mode, quiet TensorFlow) are set
   here, before any kernel starts. ``make outputs`` executes the notebooks under the same settings.
 - stderr is not compared: TensorFlow's C++ start-up lines carry timestamps and process ids.
+- Tests marked ``after_notebooks`` (they read what the notebooks write: TensorBoard logs, the course's
+  runs in the browser) run after the notebooks, so a fresh clone's ``make test`` checks them too.
 - TensorBoard processes that the notebooks start (``%tensorboard``) are stopped at the end, and stale
   registry entries are removed before and after, so no later ``%tensorboard`` shows a blank frame.
 """
@@ -38,6 +40,11 @@ def pytest_collectstart(collector):
     """Do not compare stderr of notebook cells (TensorFlow's C++ log lines differ on every run)."""
     if collector.fspath and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("stderr",)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Move the tests marked ``after_notebooks`` behind everything else, keeping their order."""
+    items.sort(key=lambda item: item.get_closest_marker("after_notebooks") is not None)
 
 
 def pytest_sessionfinish(session, exitstatus):

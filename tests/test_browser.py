@@ -47,7 +47,7 @@ from test_tensorboard_http import (
 
 from dvdl_helpers import paths, tboard
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 
 NOTEBOOK_DIR = paths.REPO_ROOT / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))

@@ -148,6 +148,7 @@ def test_figure_to_image_on_a_vector_backend():
     assert image.min() < 128, "the line is drawn"
 
 
+@pytest.mark.after_notebooks
 def test_the_notebooks_own_logs():
     log_dir = paths.artifacts_dir() / "logs" / NOTEBOOK
     if not any(log_dir.rglob("events.out.tfevents.*")):

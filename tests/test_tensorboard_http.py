@@ -251,6 +251,7 @@ def test_histograms_are_served(sample_tensorboard):
     assert buckets and sum(count for _, _, count in buckets) == 784 * 10, "every weight is counted once"
 
 
+@pytest.mark.after_notebooks
 def test_course_logs_are_served():
     root = course_logdir()
     if root is None:
