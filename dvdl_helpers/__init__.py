@@ -9,7 +9,7 @@ One module per concern, each small enough to read in one sitting:
 - :mod:`dvdl_helpers.imageprep`   make any picture usable as network input (no TensorFlow import)
 - :mod:`dvdl_helpers.handwriting` synthetic phone photos of handwritten digits (notebook 02)
 - :mod:`dvdl_helpers.models`      the course's Keras models
-- :mod:`dvdl_helpers.plots`       digit grids, weight images, confusion matrices, ...
+- :mod:`dvdl_helpers.plots`       figures, one module per part of the course (basics, images, inside, latent)
 - :mod:`dvdl_helpers.tboard`      TensorBoard log folders, image logging, reading event files
 - :mod:`dvdl_helpers.explain`     saliency, Grad-CAM, feature maps, ideal inputs (notebook 04)
 - :mod:`dvdl_helpers.projector`   sprites and the TensorBoard Embedding Projector (notebook 04)

@@ -63,7 +63,7 @@ def test_thumbnail_map_without_labels():
 
 
 def test_spread_out_returns_distinct_indices():
-    chosen = plots._spread_out(POINTS, 10)
+    chosen = plots.latent._spread_out(POINTS, 10)
     assert len(set(chosen.tolist())) == len(chosen) <= 10
 
 
