@@ -1,4 +1,4 @@
-"""The course environment: quiet TensorFlow, reproducible seeds, test mode and an environment report.
+"""The course environment: quiet TensorFlow, reproducible seeds, quick or long run, an environment report.
 
 Call :func:`quiet_tensorflow` *before* ``import tensorflow`` (the notebooks' setup cell does): TensorFlow
 reads its log level when it is first imported.
@@ -23,16 +23,31 @@ from importlib import metadata
 #: ``tools/run_notebooks.py``.
 TEST_ENVIRONMENT: dict[str, str] = {
     "DVDL_MNIST": "bundled",  # the same 5,000 real digits everywhere, no network
-    "DVDL_TEST_MODE": "1",  # notebooks pick their small, fast settings
+    "DVDL_TEST_MODE": "1",  # the quick setting, even where a notebook's FULL_RUN switch is on
     "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's C++ start-up noise
     "PYTHONHASHSEED": "0",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
 
 
+def quick_mode(full_run: bool = False) -> bool:
+    """Return True for a notebook's quick setting (the one whose outputs are stored), False for the long run.
+
+    Each notebook's setup cell has one visible switch, ``FULL_RUN = False``, passed here. The environment
+    variable ``DVDL_TEST_MODE`` overrides the switch for scripts and tests: ``1`` quick, ``0`` long run.
+    With nothing set, the quick setting runs: a learner's Run All shows what the stored outputs show.
+    """
+    value = os.environ.get("DVDL_TEST_MODE", "").strip().lower()
+    if value in {"1", "true", "yes"}:
+        return True
+    if value in {"0", "false", "no"}:
+        return False
+    return not full_run
+
+
 def test_mode() -> bool:
-    """Return True when the notebooks run in test mode (``DVDL_TEST_MODE=1``): small, fast settings."""
-    return os.environ.get("DVDL_TEST_MODE", "0").lower() in {"1", "true", "yes"}
+    """Return True for the quick setting; kept for old code, new code calls :func:`quick_mode`."""
+    return quick_mode()
 
 
 @contextlib.contextmanager
@@ -144,7 +159,7 @@ def report() -> None:
         ),
         ("MNIST source", f"{source} ({reason})"),
         ("TensorBoard program", ("OK: " if tb_ok else "PROBLEM: ") + tb_text),
-        ("Test mode", "on (small, fast settings)" if test_mode() else "off"),
+        ("Setting", "quick (as stored)" if quick_mode() else "long run (DVDL_TEST_MODE=0)"),
     ]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:

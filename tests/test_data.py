@@ -95,6 +95,23 @@ def test_keras_cache_is_used_when_present(artifacts, offline, tmp_path):
     assert mnist.train.labels.dtype == np.int64
 
 
+def test_quick_setting_cuts_the_full_source_to_the_bundled_size(artifacts, offline, capsys):
+    cache = data.keras_cache_path()
+    cache.parent.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    np.savez(
+        cache,
+        x_train=rng.integers(0, 256, (9000, 28, 28), dtype=np.uint8),
+        y_train=rng.integers(0, 10, 9000, dtype=np.uint8),
+        x_test=rng.integers(0, 256, (1200, 28, 28), dtype=np.uint8),
+        y_test=rng.integers(0, 10, 1200, dtype=np.uint8),
+    )
+    mnist = data.load_mnist("keras", quick=True)
+    assert [len(split.labels) for split in mnist[:3]] == list(data.BUNDLED_SPLIT)
+    assert "cut to the quick setting's size" in capsys.readouterr().out
+    assert len(data.load_mnist("keras", verbose=False).train.labels) == 4000  # the long run keeps all
+
+
 def test_damaged_keras_cache_names_the_file_and_the_fix(artifacts, offline):
     cache = data.keras_cache_path()
     cache.parent.mkdir(parents=True)

@@ -28,10 +28,14 @@ def test_display_path_is_relative_inside_the_repository():
     assert paths.display_path(paths.REPO_ROOT / "notebooks" / "x.ipynb") == "notebooks/x.ipynb"
 
 
-def test_test_mode_reads_the_environment(monkeypatch):
+def test_quick_mode_is_the_default_and_the_environment_overrides_the_switch(monkeypatch):
+    monkeypatch.delenv("DVDL_TEST_MODE", raising=False)
+    assert env.quick_mode() and env.test_mode()
+    assert not env.quick_mode(full_run=True)
     monkeypatch.setenv("DVDL_TEST_MODE", "1")
-    assert env.test_mode()
+    assert env.quick_mode(full_run=True)
     monkeypatch.setenv("DVDL_TEST_MODE", "0")
+    assert not env.quick_mode(full_run=False)
     assert not env.test_mode()
 
 
