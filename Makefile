@@ -5,6 +5,7 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LAB_ARGS ?=
 NB     ?= $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Jupyter refuses to run as root unless told; classroom containers often run as root.
@@ -19,6 +20,9 @@ help:  ## list the commands
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt -e .
+	@# No "Jupyter news?" pop-up and no update checks in the course's JupyterLab (offline rooms).
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp tools/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install the course (skipped when nothing changed)
@@ -26,8 +30,12 @@ setup: $(STAMP)  ## create .venv and install the course (skipped when nothing ch
 browser:  ## install Debian's chromium for the browser tests (never fails; prints why it cannot)
 	@tools/install_browser.sh
 
-lab: setup  ## open the course in JupyterLab (localhost only)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.news_url=None $(ROOT_OK)
+# Opens notebook 00 (the course index and syllabus), from the repository root so that the notebooks' links
+# to README.md and docs/ work. JUPYTER_PREFER_ENV_PATH: this environment's `python3` kernel wins over a
+# kernel of the same name in the user's home, so the notebooks run where the course is installed.
+lab: setup  ## open the course in JupyterLab at notebook 00 (localhost only)
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab notebooks/00_setup.ipynb --ServerApp.ip=127.0.0.1 \
+		--ServerApp.root_dir=. --LabApp.news_url=None $(ROOT_OK) $(LAB_ARGS)
 
 test: setup browser  ## lint, unit tests, every notebook under strict nbval, then the browser tests
 	$(BIN)/ruff check .
