@@ -13,7 +13,7 @@ A folder (the seed's three operations, same parameter order; ``ext`` is the outp
   :func:`process_dir`; each returns a :class:`Report` (converted, skipped, failed with reasons, outputs).
 
 Command line: ``imageprep {gray,resize,resize2gray,mnist} INPUT_DIR OUTPUT_DIR ...`` or
-``python -m dvdl_helpers.imageprep ...`` (see :mod:`dvdl_helpers._imageprep_cli`).
+``python -m dvdl_helpers.imageprep ...`` (see :mod:`dvdl_helpers.cli.imageprep`).
 
 Promises: inputs are only read; a bad file (not an image, empty, truncated, too large, unreadable) is named
 in the report with its reason and the rest are still processed; each output is written to a temporary file
@@ -43,7 +43,6 @@ __all__ = [
     "UsageError",
     "convert2gray",
     "convert2mnist",
-    "main",
     "mnist_preset",
     "prepare_image",
     "process_dir",
@@ -535,15 +534,7 @@ def _save_atomic(image: Image.Image, target: Path, image_format: str) -> None:
         raise
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``imageprep`` command: 0 when all went well, 1 when some files failed, 2 on a usage error."""
-    from dvdl_helpers._imageprep_cli import run_cli
+if __name__ == "__main__":  # python -m dvdl_helpers.imageprep: the command line lives in cli.imageprep
+    from dvdl_helpers.cli.imageprep import main
 
-    return run_cli(argv)
-
-
-if __name__ == "__main__":
-    # Re-import under the package name so that worker processes find the functions they run.
-    from dvdl_helpers.imageprep import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())
