@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from dvdl_helpers import models
-from dvdl_helpers.data import flatten_scale
+from dvdl_helpers.data import flatten_scale, image_batch
 from dvdl_helpers.paths import models_dir
 
 #: File names under ``artifacts/models/`` of the models that notebooks 03 and 01 save.
@@ -33,16 +33,7 @@ CONVNET_LAYERS = ("image", "conv1", "pool1", "conv2", "pool2", "fc1", "logits")
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
     """Return images as ``float32`` N×H×W×1 in [0, 1]: ``uint8`` is divided by 255, floats kept."""
-    images = np.asarray(images)
-    if images.ndim == 2:
-        images = images[None]
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise ValueError(f"Expected N×H×W or N×H×W×C images, got shape {images.shape}.")
-    if images.dtype == np.uint8:
-        return images.astype(np.float32) / 255.0
-    return images.astype(np.float32)
+    return image_batch(images)
 
 
 def _float32_copy(model: keras.Model) -> keras.Model:

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dvdl_helpers import tboard
+from dvdl_helpers import plots, tboard
 
 
 def test_confusion_counts():
-    matrix = tboard.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
+    matrix = plots.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
     np.testing.assert_array_equal(matrix, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
     assert matrix.sum() == 6
 
