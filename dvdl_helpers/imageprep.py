@@ -37,6 +37,8 @@ import numpy as np
 from PIL import ExifTags, Image, ImageColor, ImageFilter, ImageOps
 from tqdm import tqdm
 
+from dvdl_helpers.env import usable_cores
+
 __all__ = [
     "FITS",
     "Report",
@@ -91,7 +93,8 @@ def prepare_image(
     """Return one picture as network input: upright, first frame, mode ``L`` or ``RGB``, fitted to ``size``.
 
     ``size`` is (width, height); ``None`` keeps the size. Transparent parts are composited on
-    ``background``; 16/32-bit images are scaled by their actual range. ``preset="mnist"``: see
+    ``background``; 16-bit images are mapped by the 16-bit range (v/257), 32-bit integer and
+    float images by their actual range. ``preset="mnist"``: see
     :func:`mnist_preset`. A file that is not a readable image raises Pillow's error (e.g.
     ``PIL.UnidentifiedImageError``, ``PIL.Image.DecompressionBombError``); a PIL image passed in is left
     unchanged.
@@ -204,8 +207,15 @@ def _flatten(image: Image.Image, gray: bool, background: tuple[int, int, int]) -
 
 
 def _to_8bit(image: Image.Image) -> Image.Image:
-    """Scale a 16/32-bit integer or float image onto 0…255 by its actual range (min → 0, max → 255)."""
+    """Map a 16-bit image by the 16-bit range (v / 257), a 32-bit integer or float one by its actual range.
+
+    16-bit values mean the same brightness in every file (0 black, 65535 white), as ImageMagick and
+    scikit-image read them: a dark scan stays dark. 32-bit integers and floats have no agreed range, so
+    their minimum becomes 0 and their maximum 255.
+    """
     values = np.asarray(image, dtype=np.float64)
+    if image.mode.startswith("I;16"):
+        return Image.fromarray(np.round(values / 257).astype(np.uint8))
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return Image.new("L", image.size)
@@ -375,7 +385,7 @@ def process_dir(
     opts = _options(size=size, gray=gray, fit=fit, background=background, preset=preset)
     ext, image_format = _output_format(ext)
     source_dir, target_dir = _check_dirs(input_dir, output_dir)
-    jobs = _default_jobs() if jobs is None else int(jobs)
+    jobs = usable_cores() if jobs is None else int(jobs)
     if jobs < 1:
         raise UsageError(f"jobs must be at least 1, not {jobs}")
     inputs = sorted(
@@ -427,11 +437,6 @@ def _wanted(path: Path, root: Path) -> bool:
     """Everything but folders and hidden files (``.DS_Store``, our temporary files, files in ``.git``)."""
     hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
     return not hidden and not path.is_dir()
-
-
-def _default_jobs() -> int:
-    """The number of cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _plan_outputs(
