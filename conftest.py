@@ -1,8 +1,8 @@
 """Test harness for the unit tests and for the notebooks under strict ``--nbval``.
 
 - Notebook kernels inherit this process' environment, so the course's test settings
-  (:data:`dvdl_helpers.env.TEST_ENVIRONMENT`: bundled MNIST, test mode, quiet TensorFlow) are set
-  here, before any kernel starts. ``make outputs`` executes the notebooks under the same settings.
+  (:func:`dvdl_helpers.env.use_test_environment`: bundled MNIST, quick setting, quiet TensorFlow) are
+  set here, before any kernel starts. ``make outputs`` executes the notebooks under the same settings.
 - stderr is not compared: TensorFlow's C++ start-up lines carry timestamps and process ids.
 - Tests marked ``after_notebooks`` (they read what the notebooks write: TensorBoard logs, the course's
   runs in the browser) run after the notebooks, so a fresh clone's ``make test`` checks them too.
@@ -12,18 +12,9 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from pathlib import Path
+from dvdl_helpers import env
 
-REPO_ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from dvdl_helpers.env import TEST_ENVIRONMENT  # noqa: E402
-
-os.environ.update(TEST_ENVIRONMENT)
-# The kernel must find the `tensorboard` program of this environment for `%tensorboard`.
-os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+env.use_test_environment()
 
 _tensorboards_before: set[int] = set()
 

@@ -23,8 +23,6 @@ import functools
 import json
 import multiprocessing
 import os
-import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -36,14 +34,15 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
+from _common import append_result, cpu_seconds, machine
 from matplotlib import cbook
 from matplotlib.colors import LightSource
 from PIL import Image, features
 
 from dvdl_helpers import imageprep
+from dvdl_helpers.env import usable_cores
 from dvdl_helpers.paths import data_dir
 
-RESULTS = Path(__file__).resolve().parent / "results" / "imageprep.jsonl"
 CORPUS_VERSION = 1
 SIZE = (28, 28)
 FULL = {"count": 500, "png_every": 5, "jpeg_px": (2000, 3200), "png_px": (800, 1600)}
@@ -139,12 +138,6 @@ def library(jobs: int) -> Callable[[list[Path], Path], None]:
     return run
 
 
-def _cpu_seconds() -> float:
-    """CPU time used so far by this process and its finished children (pool workers, mogrify)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def timed(
     method: Callable[[list[Path], Path], None], files: list[Path], repeat: int
 ) -> tuple[float, float, Path]:
@@ -157,10 +150,10 @@ def timed(
         if out != Path():
             shutil.rmtree(out)  # keep only the last run's outputs
         out = Path(tempfile.mkdtemp(prefix="bench_imageprep_"))
-        start, cpu = time.perf_counter(), _cpu_seconds()
+        start, cpu = time.perf_counter(), cpu_seconds()
         method(files, out)
         best_wall = min(best_wall, time.perf_counter() - start)
-        best_cpu = min(best_cpu, _cpu_seconds() - cpu)
+        best_cpu = min(best_cpu, cpu_seconds() - cpu)
         if len(list(out.iterdir())) != len(files):
             raise RuntimeError(f"{method}: {len(list(out.iterdir()))} outputs for {len(files)} inputs")
     return best_wall, best_cpu, out
@@ -183,13 +176,6 @@ def mean_difference(ours: Path, theirs: Path, files: list[Path]) -> float:
 
 def device() -> dict[str, object]:
     """The machine and the versions that produced the numbers."""
-    cpu = platform.processor() or platform.machine()
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line
-        ]
-        cpu = names[0] if names else cpu
     magick = shutil.which("mogrify")
     magick_version = (
         subprocess.run([magick, "-version"], capture_output=True, text=True)
@@ -198,18 +184,9 @@ def device() -> dict[str, object]:
         if magick
         else None
     )
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "usable_cores": imageprep._default_jobs(),
-        "load_avg_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "pillow": Image.__version__,
-        "libjpeg_turbo": features.version_feature("libjpeg_turbo"),
-        "numpy": np.__version__,
-        "imagemagick": magick_version,
-    }
+    info = machine("pillow", "numpy")
+    info.update(libjpeg_turbo=features.version_feature("libjpeg_turbo"), imagemagick=magick_version)
+    return info
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -217,13 +194,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="24 small pictures (for tests)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; the best time counts")
-    parser.add_argument("--no-save", action="store_true", help=f"do not append to {RESULTS.name}")
+    parser.add_argument("--no-save", action="store_true", help="do not append to results/imageprep.jsonl")
     args = parser.parse_args(argv)
 
     files = sorted(p for p in build_corpus(args.quick).iterdir() if p.suffix in (".jpg", ".png"))
     for path in files:  # the first method should not pay for reading the disk
         path.read_bytes()
-    cores = imageprep._default_jobs()
+    cores = usable_cores()
     methods: dict[str, tuple[int, Callable[[list[Path], Path], None]]] = {
         "naive PIL loop (seed)": (1, naive_loop),
         "imageprep.resize2gray": (1, library(1)),
@@ -293,10 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "goals": goals,
     }
     if not args.no_save:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        with RESULTS.open("a") as file:
-            file.write(json.dumps(record) + "\n")
-        print(f"appended to {RESULTS.relative_to(RESULTS.parents[2])}")
+        print(f"appended to {append_result('imageprep', record).name}")
     return 0
 
 

@@ -50,7 +50,7 @@ from dvdl_helpers import paths, tboard
 pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 
 NOTEBOOK_DIR = paths.REPO_ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = paths.course_notebooks()
 SCREENSHOTS = paths.REPO_ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
