@@ -23,13 +23,13 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the course (skipped when nothing changed)
 
-browser:  ## install Debian's chromium for the browser tests (never fails; prints why it cannot)
+browser:  ## install Debian's chromium for the browser tests (may use sudo apt-get; never fails, says why)
 	@tools/install_browser.sh
 
 lab: setup  ## open the course in JupyterLab (localhost only)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks --LabApp.news_url=None $(ROOT_OK)
 
-test: setup browser  ## lint, unit tests, every notebook under strict nbval, then the browser tests
+test: setup  ## lint, unit tests, every notebook under strict nbval, then the browser tests (if a browser is there)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
