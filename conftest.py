@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-
 from dvdl_helpers import env
 
 env.use_test_environment()
