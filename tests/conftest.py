@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
+import numpy as np
 import pytest
 
 
@@ -15,6 +16,15 @@ def artifacts(tmp_path, monkeypatch):
     folder = tmp_path / "artifacts"
     monkeypatch.setenv("DVDL_ARTIFACTS", str(folder))
     return folder
+
+
+@pytest.fixture(scope="module")
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """Six fake 'digits': a bright bar on black, at different places, as uint8 images, and labels."""
+    images = np.zeros((6, 28, 28), dtype=np.uint8)
+    for index in range(6):
+        images[index, 4 + 3 * index : 8 + 3 * index, 6:22] = 255
+    return images, np.arange(6) % 10
 
 
 def _frame_url(port: int, page_url: str = "http://localhost:8888/lab") -> str:

@@ -26,15 +26,6 @@ def convnet() -> keras.Model:
     return models.convnet(filters=(4, 8), dense_units=16)
 
 
-@pytest.fixture(scope="module")
-def digits() -> tuple[np.ndarray, np.ndarray]:
-    """Six fake 'digits': a bright bar on black, at different places, as uint8 images, and labels."""
-    images = np.zeros((6, 28, 28), dtype=np.uint8)
-    for index in range(6):
-        images[index, 4 + 3 * index : 8 + 3 * index, 6:22] = 255
-    return images, np.arange(6) % 10
-
-
 def test_to_model_input_scales_uint8_and_adds_a_channel():
     images = np.full((2, 28, 28), 255, dtype=np.uint8)
     x = explain.to_model_input(images)

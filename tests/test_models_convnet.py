@@ -154,22 +154,19 @@ def test_saved_copy_loads_in_a_fresh_process_under_a_mixed_policy(tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "['float32'] <dtype: 'float32'> (2, 10)"
 
 
-@pytest.fixture(scope="module")
-def digits() -> tuple[np.ndarray, np.ndarray]:
-    """Six fake 'digits': a bright bar on black, at different places, as uint8 images, and labels."""
-    images = np.zeros((6, 28, 28), dtype=np.uint8)
-    for index in range(6):
-        images[index, 4 + 3 * index : 8 + 3 * index, 6:22] = 255
-    return images, np.arange(6) % 10
-
-
-def test_save_and_load_model_without_the_optimizer_warning(tmp_path, digits):
-    images, labels = digits
+def _small_mixed_precision_convnet() -> keras.Model:
+    """A small convnet built under ``mixed_bfloat16`` (as notebook 03 trains where bf16 is native)."""
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
         model = models.convnet(filters=(4, 8), dense_units=16)
     finally:
         keras.mixed_precision.set_global_policy("float32")
+    return model
+
+
+def test_save_and_load_model_without_the_optimizer_warning(tmp_path, digits):
+    images, labels = digits
+    model = _small_mixed_precision_convnet()
     model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(data.image_batch(images), labels, epochs=1, verbose=0)
     path = models.save_model(model, tmp_path / "sub" / models.CONVNET_FILE)
@@ -204,11 +201,7 @@ def test_load_or_train_convnet_rejects_another_model(tmp_path, digits):
 
 def test_a_mixed_precision_model_is_loaded_as_float32(tmp_path, digits):
     images, labels = digits
-    keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    try:
-        model = models.convnet(filters=(4, 8), dense_units=16)
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
+    model = _small_mixed_precision_convnet()
     path = tmp_path / "mnist_convnet.keras"
     model.save(path)
     loaded, how = models.load_or_train_convnet(images, labels, path=path)
