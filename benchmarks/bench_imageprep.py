@@ -249,10 +249,10 @@ def bench(corpus: str, repeat: int) -> dict:
 
     jpeg = sum(p.suffix == ".jpg" for p in files)
     megabytes = sum(p.stat().st_size for p in files) / 1e6
-    print(
-        f"\n{corpus}: {len(files)} pictures ({jpeg} JPEG, {len(files) - jpeg} PNG, {megabytes:.0f} MB) → 28×28 gray"
-    )
-    print(f"{info['cpu']}, {info['cores']} cores, load {info['load_avg_1min']} → {info['load_avg_1min_end']}")
+    kinds = f"{jpeg} JPEG, {len(files) - jpeg} PNG, {megabytes:.0f} MB"
+    print(f"\n{corpus}: {len(files)} pictures ({kinds}) → 28×28 gray")
+    load = f"load {info['load_avg_1min']} → {info['load_avg_1min_end']}"
+    print(f"{info['cpu']}, {info['cores']} cores, {load}")
     magick_name = info["imagemagick"] or "no mogrify"
     print(f"Pillow {info['pillow']}, libjpeg-turbo {info['libjpeg_turbo']}, {magick_name}\n")
     print("| method | jobs | seconds | images/s | × naive | × mogrify | CPU ms/image | × naive (CPU) |")
