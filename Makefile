@@ -27,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the course (skipped when nothing changed)
 
-browser:  ## install Debian's chromium for the browser tests (never fails; prints why it cannot)
+browser:  ## install Debian's chromium for the browser tests (may use sudo apt-get; never fails, says why)
 	@tools/install_browser.sh
 
 # Opens notebook 00 (the course index and syllabus), from the repository root so that the notebooks' links
@@ -37,7 +37,7 @@ lab: setup  ## open the course in JupyterLab at notebook 00 (localhost only)
 	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab notebooks/00_setup.ipynb --ServerApp.ip=127.0.0.1 \
 		--ServerApp.root_dir=. --LabApp.news_url=None $(ROOT_OK) $(LAB_ARGS)
 
-test: setup browser  ## lint, unit tests, every notebook under strict nbval, then the browser tests
+test: setup  ## lint, unit tests, every notebook under strict nbval, then the browser tests (if a browser is there)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

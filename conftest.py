@@ -1,9 +1,11 @@
 """Test harness for the unit tests and for the notebooks under strict ``--nbval``.
 
 - Notebook kernels inherit this process' environment, so the course's test settings
-  (:data:`dvdl_helpers.env.TEST_ENVIRONMENT`: bundled MNIST, test mode, quiet TensorFlow) are set
-  here, before any kernel starts. ``make outputs`` executes the notebooks under the same settings.
+  (:func:`dvdl_helpers.env.use_test_environment`: bundled MNIST, quick setting, quiet TensorFlow) are
+  set here, before any kernel starts. ``make outputs`` executes the notebooks under the same settings.
 - stderr is not compared: TensorFlow's C++ start-up lines carry timestamps and process ids.
+- Browser tests (marker ``browser``) skip, reported in one line, when no Chromium is installed: the
+  tests install nothing; ``make browser`` does.
 - Tests marked ``after_notebooks`` (they read what the notebooks write: TensorBoard logs, the course's
   runs in the browser) run after the notebooks, so a fresh clone's ``make test`` checks them too.
 - TensorBoard processes that the notebooks start (``%tensorboard``) are stopped at the end, and stale
@@ -13,19 +15,14 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(REPO_ROOT))
+from dvdl_helpers import env
 
-from dvdl_helpers.env import TEST_ENVIRONMENT  # noqa: E402
-
-os.environ.update(TEST_ENVIRONMENT)
-# The kernel must find the `tensorboard` program of this environment for `%tensorboard`.
-os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+env.use_test_environment()
 
 _tensorboards_before: set[int] = set()
+_notes: list[str] = []
 
 
 def pytest_sessionstart(session):
@@ -43,8 +40,23 @@ def pytest_collectstart(collector):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Move the tests marked ``after_notebooks`` behind everything else, keeping their order."""
+    """Move ``after_notebooks`` tests behind the others; without a browser, set the browser tests aside."""
     items.sort(key=lambda item: item.get_closest_marker("after_notebooks") is not None)
+    chromium = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
+    browser = [item for item in items if item.get_closest_marker("browser") is not None]
+    if browser and not os.access(chromium, os.X_OK):
+        items[:] = [item for item in items if item not in browser]
+        config.hook.pytest_deselected(items=browser)
+        _notes.append(
+            f"{len(browser)} browser tests not run: no browser at {chromium}. `make browser` installs "
+            "Debian's chromium (or set DVDL_CHROMIUM); then `make test` runs them."
+        )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in one line why tests were set aside and how to get them."""
+    for note in _notes:
+        terminalreporter.write_line(note, yellow=True)
 
 
 def pytest_sessionfinish(session, exitstatus):

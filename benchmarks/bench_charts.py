@@ -24,7 +24,9 @@ from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
-from dvdl_helpers import charts
+from _common import cpu_seconds
+
+from dvdl_helpers import charts, device
 
 try:
     import resource  # Unix: CPU time of the pool's workers
@@ -34,16 +36,6 @@ except ImportError:  # Windows
 RESULTS = Path(__file__).resolve().parent / "results" / "charts.jsonl"
 
 
-def cpu_model() -> str:
-    """The CPU's model name (Linux: /proc/cpuinfo; elsewhere what :mod:`platform` knows)."""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
-
-
 def pool_start_seconds(jobs: int) -> float:
     """Seconds to start ``jobs`` 'spawn' workers that have imported the chart module."""
     start = time.perf_counter()
@@ -51,14 +43,6 @@ def pool_start_seconds(jobs: int) -> float:
         for future in [pool.submit(charts.default_jobs) for _ in range(jobs)]:  # imports dvdl_helpers.charts
             future.result()
     return time.perf_counter() - start
-
-
-def cpu_seconds() -> float:
-    """CPU time (user + system) of this process and of its finished children (pool workers)."""
-    if resource is None:
-        return float("nan")
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run(folder: Path, per_type: int, size: int, jobs: int) -> dict:
@@ -101,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         per_type=per_type,
         repeat=args.repeat,
-        cpu=cpu_model(),
+        cpu=device.cpu_name(),
         cores=cores,
         load_avg_1min_before=load,
         load_avg_1min_after=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,

@@ -28,27 +28,17 @@ import os
 import platform
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
+from dvdl_helpers import device  # device does not import TensorFlow
+from dvdl_helpers.env import package_version
 
-from dvdl_helpers import device  # noqa: E402  (device does not import TensorFlow)
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 RESULTS_FILE = "cnn.jsonl"
 STEP_BATCH = 64  # the batch of the original convolutional.py, for ms/step
 GOALS = {"cpu_ratio": 1.5, "h100_ms_per_step": 1.0}
-
-
-def _version(package: str) -> str:
-    for name in (package, f"{package}-cpu"):
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return "not installed"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -230,9 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cpu_native_bf16": setup.native_bf16,
         "versions": {
             "python": platform.python_version(),
-            "tensorflow": _version("tensorflow"),
-            "keras": _version("keras"),
-            "numpy": _version("numpy"),
+            "tensorflow": package_version("tensorflow", "tensorflow-cpu"),
+            "keras": package_version("keras"),
+            "numpy": package_version("numpy"),
         },
         "threads": args.threads or "TensorFlow's defaults",
         "images": args.images,

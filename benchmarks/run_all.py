@@ -13,30 +13,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
-import platform
 import subprocess
 import sys
-from importlib import metadata
-from pathlib import Path
+import tempfile
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULTS = REPO_ROOT / "benchmarks" / "results"
+from _common import RESULTS, machine
+
+from dvdl_helpers import env, paths
+from dvdl_helpers.env import package_version
+
+REPO_ROOT = paths.REPO_ROOT
 BENCHES = ("cnn", "imageprep", "charts")
-sys.path.insert(0, str(REPO_ROOT / "tools"))
-sys.path.insert(0, str(REPO_ROOT))
-
-from dvdl_helpers import device  # noqa: E402  (no TensorFlow import)
 
 
-def _version(*names: str) -> str:
-    for name in names:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return "-"
+def _run_notebook_function():
+    """``run_notebook`` of ``tools/run_notebooks.py`` (a script, loaded from its file)."""
+    spec = importlib.util.spec_from_file_location("run_notebooks", REPO_ROOT / "tools" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.run_notebook
 
 
 def last_record(name: str) -> dict:
@@ -96,21 +94,15 @@ def time_notebooks() -> list[dict]:
     They run in order into an empty, temporary artifacts folder (``DVDL_ARTIFACTS``), as on a first run or
     in CI: nothing drawn or trained earlier (the charts of notebooks 05-06, notebook 03's model) is reused.
     """
-    import tempfile
-
-    import run_notebooks
-
-    from dvdl_helpers.env import TEST_ENVIRONMENT
-
+    run_notebook = _run_notebook_function()
     saved = dict(os.environ)
-    os.environ.update(TEST_ENVIRONMENT)
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    env.use_test_environment()
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="dvdl-bench-") as artifacts:
             os.environ["DVDL_ARTIFACTS"] = artifacts
-            for path in sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-                seconds = run_notebooks.run_notebook(path, write=False)
+            for path in paths.course_notebooks():
+                seconds = run_notebook(path, write=False)
                 print(f"== {path.name}: {seconds:.1f} s", flush=True)
                 rows.append(
                     {"notebook": path.name, "seconds": round(seconds, 1), "within_60_s": seconds <= 60}
@@ -129,29 +121,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = dt.datetime.now(dt.UTC)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = machine()["load_avg_1min"]  # before the benchmarks load the machine
     tables = {name: run_bench(name, args.quick) for name in BENCHES}
     records = {name: last_record(name) for name in BENCHES}
     notebooks = [] if args.no_notebooks else time_notebooks()
-    machine = {
-        "cpu": device.cpu_name(),
-        "cores": os.cpu_count(),
+    facts = machine()
+    computer = {
+        "cpu": facts["cpu"],
+        "cores": facts["cores"],
         "gpu": records["cnn"].get("gpu"),
-        "load_avg_1min_at_start": round(load, 2),
-        "platform": platform.platform(),
+        "load_avg_1min_at_start": load,
+        "platform": facts["platform"],
     }
-    versions = {
-        "python": platform.python_version(),
-        "tensorflow": _version("tensorflow", "tensorflow-cpu"),
-        "keras": _version("keras"),
-        "tensorboard": _version("tensorboard"),
-        "pillow": _version("pillow"),
-        "matplotlib": _version("matplotlib"),
-    }
+    versions = {"python": facts["python"], "tensorflow": package_version("tensorflow", "tensorflow-cpu")}
+    versions.update(
+        {name: package_version(name) for name in ("keras", "tensorboard", "pillow", "matplotlib")}
+    )
     summary = {
         "date": started.isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": machine,
+        "machine": computer,
         "versions": versions,
         "headlines": headlines(records),
         "benchmarks": records,
@@ -160,9 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Benchmarks — latest run",
         "",
-        f"{started:%Y-%m-%d %H:%M} UTC · {machine['cpu']}, {machine['cores']} cores"
-        + (f" · GPU: {machine['gpu']}" if machine["gpu"] else " · no GPU")
-        + f" · load average at start {machine['load_avg_1min_at_start']}"
+        f"{started:%Y-%m-%d %H:%M} UTC · {computer['cpu']}, {computer['cores']} cores"
+        + (f" · GPU: {computer['gpu']}" if computer["gpu"] else " · no GPU")
+        + f" · load average at start {computer['load_avg_1min_at_start']}"
         + (" · **quick settings**" if args.quick else ""),
         "",
         " · ".join(f"{name} {version}" for name, version in versions.items()),

@@ -232,6 +232,34 @@ def load_mnist(source: str | None = None, *, quick: bool = False, verbose: bool 
     return Mnist(train, validation, test, chosen)
 
 
+def square_images(images: object) -> np.ndarray:
+    """Return images as N×S×S, from N×S×S, N×S×S×1 or flat N×S² rows (S = √(pixels)); the dtype is kept."""
+    images = np.asarray(images)
+    if len(images) == 0:
+        return images.reshape(0, 0, 0)
+    side = round(np.sqrt(images[0].size))
+    if side * side != images[0].size:
+        raise ValueError(f"Expected square images, got {images[0].size} pixels each (shape {images.shape}).")
+    return images.reshape(len(images), side, side)
+
+
+def image_batch(images: object) -> np.ndarray:
+    """Return images as the networks take them: ``float32`` N×H×W×1 in [0, 1].
+
+    Accepts one H×W image, N×H×W or N×H×W×C; ``uint8`` (0–255) is divided by 255, floats are kept.
+    """
+    images = np.asarray(images)
+    if images.ndim == 2:
+        images = images[None]
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"Expected H×W, N×H×W or N×H×W×C images, got shape {images.shape}.")
+    if images.dtype == np.uint8:
+        return images.astype(np.float32) / 255.0
+    return images.astype(np.float32)
+
+
 def flatten_scale(images: np.ndarray) -> np.ndarray:
     """Turn N×28×28 ``uint8`` images into N×784 ``float32`` vectors scaled to [0, 1]."""
     images = np.asarray(images)
@@ -278,8 +306,8 @@ def mnist_dataset(
     elements = images if labels is None else (images, np.asarray(labels, dtype=np.int64))
     dataset = tf.data.Dataset.from_tensor_slices(elements)
 
-    def scale(x, *label):
-        x = tf.cast(x, tf.float32) / 255.0
+    def scale(x, *label):  # image_batch's rule, in the pipeline: the uint8 images stay small until here
+        x = tf.cast(x, tf.float32) / 255.0 if x.dtype == tf.uint8 else tf.cast(x, tf.float32)
         return (x, *label) if label else x
 
     dataset = dataset.map(scale, num_parallel_calls=tf.data.AUTOTUNE)

@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from importlib import metadata
 
 #: The settings under which the tests run the notebooks and ``make outputs`` executes them, so the
-#: stored outputs are exactly what the tests compare against. Shared by ``conftest.py`` and
-#: ``tools/run_notebooks.py``.
+#: stored outputs are exactly what the tests compare against. Applied by :func:`use_test_environment`.
 TEST_ENVIRONMENT: dict[str, str] = {
     "DVDL_MNIST": "bundled",  # the same 5,000 real digits everywhere, no network
     "DVDL_TEST_MODE": "1",  # the quick setting, even where a notebook's FULL_RUN switch is on
@@ -28,6 +27,18 @@ TEST_ENVIRONMENT: dict[str, str] = {
     "PYTHONHASHSEED": "0",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
+
+
+def use_test_environment() -> None:
+    """Apply :data:`TEST_ENVIRONMENT` to this process and the kernels it starts (tests, ``make outputs``).
+
+    Also puts this Python's ``bin`` folder first on ``PATH``, so a kernel's ``%tensorboard`` finds the
+    ``tensorboard`` program of this environment.
+    """
+    os.environ.update(TEST_ENVIRONMENT)
+    scripts = os.path.dirname(sys.executable)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != scripts:
+        os.environ["PATH"] = scripts + os.pathsep + os.environ.get("PATH", "")
 
 
 def quick_mode(full_run: bool = False) -> bool:
@@ -98,11 +109,23 @@ def seed_everything(seed: int = 42, *, deterministic: bool = True) -> None:
         tf.config.experimental.enable_op_determinism()
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+def package_version(*names: str) -> str:
+    """Return the installed version of the first of ``names`` that is installed, else ``"not installed"``.
+
+    Several names cover a package published under two names: ``package_version("tensorflow",
+    "tensorflow-cpu")``.
+    """
+    for name in names:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
+def usable_cores() -> int:
+    """The number of CPU cores this process may use (its affinity where the system tells, else all)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @functools.cache
@@ -143,14 +166,9 @@ def report() -> None:
     tb_ok, tb_text = tensorboard_status()
     rows = [
         ("Python", platform.python_version()),
-        (
-            "TensorFlow",
-            _version("tensorflow-cpu")
-            if _version("tensorflow") == "not installed"
-            else _version("tensorflow"),
-        ),
-        ("Keras", _version("keras")),
-        ("TensorBoard", _version("tensorboard")),
+        ("TensorFlow", package_version("tensorflow", "tensorflow-cpu")),
+        ("Keras", package_version("keras")),
+        ("TensorBoard", package_version("tensorboard")),
         (
             "Devices",
             ", ".join(gpus)

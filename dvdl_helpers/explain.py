@@ -5,7 +5,7 @@ Every function takes images as N×28×28 (or N×28×28×1) arrays, either ``uint
 in [0, 1] (see :func:`to_model_input`), and a Keras model such as :func:`dvdl_helpers.models.convnet`
 that outputs *logits*.
 
->>> model, how = load_or_train_convnet(x_train, y_train)     # notebook 03's network, or a quick one
+>>> model, how = models.load_or_train_convnet(x_train, y_train)  # notebook 03's network, or a quick one
 >>> saliency = saliency_maps(model, x_test[:8])               # N×28×28, where the score is sensitive
 >>> cams = grad_cam(model, x_test[:8], layer="conv2")         # N×28×28, where the evidence lies
 """
@@ -13,120 +13,25 @@ that outputs *logits*.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from dvdl_helpers import models
-from dvdl_helpers.data import flatten_scale
-from dvdl_helpers.paths import models_dir
+from dvdl_helpers.data import image_batch
 
-#: File names under ``artifacts/models/`` of the models that notebooks 03 and 01 save.
-CONVNET_FILE = "mnist_convnet.keras"
-SOFTMAX_FILE = "mnist_softmax.keras"
-
-#: Layers that :func:`load_or_train_convnet` requires in a loaded model.
-CONVNET_LAYERS = ("image", "conv1", "pool1", "conv2", "pool2", "fc1", "logits")
+# Model file names and loaders live in models; these names stay here for the notebooks that use them.
+CONVNET_FILE = models.CONVNET_FILE
+SOFTMAX_FILE = models.SOFTMAX_FILE
+CONVNET_LAYERS = models.CONVNET_LAYERS
+load_or_train_convnet = models.load_or_train_convnet
+load_or_train_softmax = models.load_or_train_softmax
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
     """Return images as ``float32`` N×H×W×1 in [0, 1]: ``uint8`` is divided by 255, floats kept."""
-    images = np.asarray(images)
-    if images.ndim == 2:
-        images = images[None]
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise ValueError(f"Expected N×H×W or N×H×W×C images, got shape {images.shape}.")
-    if images.dtype == np.uint8:
-        return images.astype(np.float32) / 255.0
-    return images.astype(np.float32)
-
-
-def _float32_copy(model: keras.Model) -> keras.Model:
-    """Return ``model`` itself when it computes in float32, else a float32 convnet with its weights.
-
-    A model trained under mixed precision (``mixed_bfloat16``) keeps that policy when loaded; its
-    gradients are then too coarse for saliency maps.
-    """
-    if all(layer.dtype_policy.compute_dtype == "float32" for layer in model.layers):
-        return model
-    conv1, conv2, fc1 = (model.get_layer(name) for name in ("conv1", "conv2", "fc1"))
-    copy = models.convnet(
-        tuple(model.input_shape[1:]),
-        model.output_shape[-1],
-        filters=(conv1.filters, conv2.filters),
-        dense_units=fc1.units,
-    )
-    copy.set_weights([np.asarray(weight, dtype=np.float32) for weight in model.get_weights()])
-    return copy
-
-
-def load_or_train_convnet(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    *,
-    path: Path | str | None = None,
-    epochs: int = 3,
-    batch_size: int = 64,
-    learning_rate: float = 1e-3,
-    verbose: int = 0,
-) -> tuple[keras.Model, str]:
-    """Load notebook 03's CNN, or train :func:`~dvdl_helpers.models.convnet` quickly when it is missing.
-
-    Returns ``(model, how)`` with ``how`` either ``"loaded"`` or ``"trained"``. ``path`` defaults to
-    ``artifacts/models/mnist_convnet.keras``. The quick model (Adam, a few epochs on ``x_train``) is
-    not saved, so it never replaces notebook 03's. The model returned computes in float32 and is not
-    compiled: use it for predictions and gradients.
-    """
-    path = Path(path) if path is not None else models_dir() / CONVNET_FILE
-    if path.exists():
-        model = keras.models.load_model(path, compile=False)
-        missing = [name for name in CONVNET_LAYERS if name not in {layer.name for layer in model.layers}]
-        if missing:
-            raise ValueError(
-                f"{path.name} is not the course's convnet (missing layers: {', '.join(missing)}). "
-                "Delete it and run notebook 03 again."
-            )
-        return _float32_copy(model), "loaded"
-    model = models.convnet()
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
-    )
-    model.fit(
-        to_model_input(x_train), np.asarray(y_train), epochs=epochs, batch_size=batch_size, verbose=verbose
-    )
-    return model, "trained"
-
-
-def load_or_train_softmax(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    *,
-    path: Path | str | None = None,
-    epochs: int = 10,
-    batch_size: int = 100,
-    learning_rate: float = 0.5,
-) -> tuple[keras.Model, str]:
-    """Load notebook 01's softmax regression, or train it like notebook 01 (SGD 0.5) when missing.
-
-    Returns ``(model, how)`` with ``how`` either ``"loaded"`` or ``"trained"``; ``path`` defaults to
-    ``artifacts/models/mnist_softmax.keras``. Its kernel (784×10) holds the weight images.
-    """
-    path = Path(path) if path is not None else models_dir() / SOFTMAX_FILE
-    if path.exists():
-        return keras.models.load_model(path, compile=False), "loaded"
-    model = models.softmax_regression()
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-    )
-    model.fit(flatten_scale(x_train), np.asarray(y_train), epochs=epochs, batch_size=batch_size, verbose=0)
-    return model, "trained"
+    return image_batch(images)
 
 
 def _batches(count: int, batch_size: int) -> list[slice]:

@@ -1,17 +1,36 @@
 """The course's Keras models, built in one place so every notebook trains the same network.
 
 Notebook 01 writes softmax regression by hand before using :func:`softmax_regression`; notebook 03
-explains :func:`convnet` layer by layer.
+explains :func:`convnet` layer by layer. Trained models are shared between notebooks through files under
+``artifacts/models/`` (:data:`CONVNET_FILE`, ...), written by :func:`save_model` and read by
+:func:`load_model`; :func:`load_or_train_convnet` and :func:`load_or_train_softmax` train a stand-in when a
+notebook runs before the one that saves its model.
 """
 
 from __future__ import annotations
 
+import json
+import zipfile
+from pathlib import Path
+
 import keras
+import numpy as np
 from keras import layers, regularizers
+
+from dvdl_helpers.data import flatten_scale, image_batch
+from dvdl_helpers.paths import models_dir
 
 #: Parameters of TensorFlow's original ``convolutional.py`` network (conv 5×5×32, conv 5×5×64,
 #: fc 512, fc 10): 832 + 51,264 + 1,606,144 + 5,130.
 CONVNET_PARAMS = 1_663_370
+
+#: File names under ``artifacts/models/`` of the models notebooks 03, 01 and 05 save.
+CONVNET_FILE = "mnist_convnet.keras"
+SOFTMAX_FILE = "mnist_softmax.keras"
+CHART_FILE = "chart_classifier.keras"
+
+#: Layers that :func:`load_or_train_convnet` requires in a loaded model.
+CONVNET_LAYERS = ("image", "conv1", "pool1", "conv2", "pool2", "fc1", "logits")
 
 
 def softmax_regression(
@@ -81,6 +100,111 @@ def float32_copy(model: keras.Model) -> keras.Model:
     copy = keras.models.clone_model(model, clone_function=rebuild)
     copy.set_weights(model.get_weights())
     return copy
+
+
+def _computes_in_float32(model: keras.Model) -> bool:
+    return all(layer.dtype_policy.compute_dtype == "float32" for layer in model.layers)
+
+
+def save_model(model: keras.Model, path: Path | str) -> Path:
+    """Save ``model`` for the next notebook, as float32 (see :func:`float32_copy`); return the path.
+
+    Its compile settings (optimizer, loss, metrics) are kept, so :func:`load_model` returns a model ready
+    to ``evaluate`` or train further.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not _computes_in_float32(model):
+        copy = float32_copy(model)
+        if model.compiled:
+            copy.compile_from_config(model.get_compile_config())
+        model = copy
+    model.save(path)
+    return path
+
+
+def load_model(path: Path | str, *, compile: bool = True) -> keras.Model:
+    """Load a model saved by :func:`save_model` (or ``model.save``), without Keras' optimizer warning.
+
+    ``keras.models.load_model`` rebuilds the optimizer and then warns "Skipping variable loading for
+    optimizer ..." whenever the saved optimizer state does not match (e.g. a model compiled but never
+    trained before saving). Here the model is loaded uncompiled and compiled afresh from its saved
+    settings (``compile=False``: left uncompiled, for predictions and gradients). Training continues
+    with a new optimizer state.
+    """
+    path = Path(path)
+    model = keras.models.load_model(path, compile=False)
+    if compile:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json")).get("compile_config")
+        if config:
+            model.compile_from_config(config)
+    return model
+
+
+def load_or_train_convnet(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    *,
+    path: Path | str | None = None,
+    epochs: int = 3,
+    batch_size: int = 64,
+    learning_rate: float = 1e-3,
+    verbose: int = 0,
+) -> tuple[keras.Model, str]:
+    """Load notebook 03's CNN, or train :func:`convnet` quickly when it is missing.
+
+    Returns ``(model, how)`` with ``how`` either ``"loaded"`` or ``"trained"``. ``path`` defaults to
+    ``artifacts/models/`` + :data:`CONVNET_FILE`. The quick model (Adam, a few epochs on ``x_train``, N×28×28
+    ``uint8`` or floats in [0, 1]) is not saved, so it never replaces notebook 03's. The model returned
+    computes in float32 and is not compiled: use it for predictions and gradients.
+    """
+    path = Path(path) if path is not None else models_dir() / CONVNET_FILE
+    if path.exists():
+        model = load_model(path, compile=False)
+        missing = [name for name in CONVNET_LAYERS if name not in {layer.name for layer in model.layers}]
+        if missing:
+            raise ValueError(
+                f"{path.name} is not the course's convnet (missing layers: {', '.join(missing)}). "
+                "Delete it and run notebook 03 again."
+            )
+        return (model if _computes_in_float32(model) else float32_copy(model)), "loaded"
+    model = convnet()
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    model.fit(
+        image_batch(x_train), np.asarray(y_train), epochs=epochs, batch_size=batch_size, verbose=verbose
+    )
+    return model, "trained"
+
+
+def load_or_train_softmax(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    *,
+    path: Path | str | None = None,
+    epochs: int = 10,
+    batch_size: int = 100,
+    learning_rate: float = 0.5,
+) -> tuple[keras.Model, str]:
+    """Load notebook 01's softmax regression, or train it like notebook 01 (SGD 0.5) when missing.
+
+    Returns ``(model, how)`` with ``how`` either ``"loaded"`` or ``"trained"``; ``path`` defaults to
+    ``artifacts/models/`` + :data:`SOFTMAX_FILE`. Its kernel (784×10) holds the weight images.
+    """
+    path = Path(path) if path is not None else models_dir() / SOFTMAX_FILE
+    if path.exists():
+        return load_model(path, compile=False), "loaded"
+    model = softmax_regression()
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    model.fit(flatten_scale(x_train), np.asarray(y_train), epochs=epochs, batch_size=batch_size, verbose=0)
+    return model, "trained"
 
 
 def chart_autoencoder(

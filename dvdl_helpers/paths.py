@@ -20,6 +20,11 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def course_notebooks() -> list[Path]:
+    """Return the course's notebooks in order: ``notebooks/NN_*.ipynb`` under the repository root."""
+    return sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
 def artifacts_dir() -> Path:
     """Return the artifacts folder (``$DVDL_ARTIFACTS`` or ``<repo>/artifacts``), creating it."""
     root = Path(os.environ.get("DVDL_ARTIFACTS") or REPO_ROOT / "artifacts").expanduser()

@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from dvdl_helpers.data import image_batch
+
 #: Largest sprite side TensorBoard's Projector accepts, in pixels.
 SPRITE_MAX_SIDE = 8192
 #: Name of the embedding variable inside the TF2 checkpoint (object-based checkpoint key).
@@ -45,12 +47,10 @@ def make_sprite(images: np.ndarray, *, invert: bool = False) -> np.ndarray:
     on the Projector's white page.
     """
     images = np.asarray(images)
-    if images.ndim == 4 and images.shape[-1] == 1:
-        images = images[..., 0]
-    if images.ndim != 3 or len(images) == 0:
+    if images.ndim not in (3, 4) or len(images) == 0 or (images.ndim == 4 and images.shape[-1] != 1):
         raise ValueError(f"Expected N×h×w thumbnails (N ≥ 1), got shape {images.shape}.")
-    if images.dtype != np.uint8:
-        images = np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
+    if images.dtype != np.uint8 or images.ndim == 4:
+        images = np.round(np.clip(image_batch(images)[..., 0], 0.0, 1.0) * 255).astype(np.uint8)
     if invert:
         images = 255 - images
     count, height, width = images.shape

@@ -50,7 +50,7 @@ from dvdl_helpers import paths, tboard
 pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 
 NOTEBOOK_DIR = paths.REPO_ROOT / "notebooks"
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = paths.course_notebooks()
 SCREENSHOTS = paths.REPO_ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -432,17 +432,19 @@ def _check_inline_tensorboard(page, lab: Lab, sample_logs: Path, code: str, name
     return src
 
 
-def test_inline_tensorboard_frame_loads_in_jupyterlab(lab, lab_page, context, sample_logs, monkeypatch):
+def test_inline_tensorboard_frame_loads_in_jupyterlab(
+    lab, lab_page, context, sample_logs, monkeypatch, frame_url
+):
     page, blocked = lab_page, len(context.blocked)
     code = f"%load_ext tensorboard\n%tensorboard --logdir {sample_logs}"
     src = check_inline_tensorboard(page, lab, sample_logs, code, "tensorboard_inline")
     assert context.blocked[blocked:] == [], "JupyterLab or TensorBoard tried to reach the network"
     monkeypatch.delenv("TENSORBOARD_PROXY_URL", raising=False)
-    assert src == tboard.frame_url(lab.tensorboard_port(sample_logs), page.url)
+    assert src == frame_url(lab.tensorboard_port(sample_logs), page.url)
 
 
 def test_inline_tensorboard_frame_loads_through_jupyter_server_proxy(
-    lab, lab_page, context, sample_logs, monkeypatch
+    lab, lab_page, context, sample_logs, monkeypatch, frame_url
 ):
     if importlib.util.find_spec("jupyter_server_proxy") is None:
         pytest.skip("jupyter-server-proxy is not installed: `pip install -e '.[proxy]'`")
@@ -458,4 +460,4 @@ def test_inline_tensorboard_frame_loads_through_jupyter_server_proxy(
     port = lab.tensorboard_port(sample_logs)
     assert src == f"{lab.url}proxy/{port}/", "the frame should load TensorBoard through the proxy"
     monkeypatch.setenv("TENSORBOARD_PROXY_URL", tboard.proxy_url_template(HUB_PREFIX))
-    assert src == tboard.frame_url(port, page.url)
+    assert src == frame_url(port, page.url)

@@ -8,13 +8,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from dvdl_helpers import paths
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = paths.course_notebooks()
 LOCAL_PATH = re.compile(r"(/root/|/home/[a-z]|/Users/|/tmp/[A-Za-z0-9_.-]+/|/work/|[A-Z]:\\)")
 
 
-def test_the_course_has_its_notebooks():
-    assert [path.name[:2] for path in NOTEBOOKS][:1] == ["00"]
+def test_the_notebooks_are_numbered_from_00_without_gaps_or_repeats():
+    numbers = [int(path.name[:2]) for path in NOTEBOOKS]
+    assert len(numbers) >= 7, f"expected the course's 7+ notebooks, found {len(numbers)}"
+    assert numbers == list(range(len(numbers))), f"notebook numbers {numbers}: a gap or a repeat"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)

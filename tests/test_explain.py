@@ -26,15 +26,6 @@ def convnet() -> keras.Model:
     return models.convnet(filters=(4, 8), dense_units=16)
 
 
-@pytest.fixture(scope="module")
-def digits() -> tuple[np.ndarray, np.ndarray]:
-    """Six fake 'digits': a bright bar on black, at different places, as uint8 images, and labels."""
-    images = np.zeros((6, 28, 28), dtype=np.uint8)
-    for index in range(6):
-        images[index, 4 + 3 * index : 8 + 3 * index, 6:22] = 255
-    return images, np.arange(6) % 10
-
-
 def test_to_model_input_scales_uint8_and_adds_a_channel():
     images = np.full((2, 28, 28), 255, dtype=np.uint8)
     x = explain.to_model_input(images)
@@ -128,48 +119,10 @@ def test_ideal_inputs_raise_the_class_score(convnet):
     np.testing.assert_array_equal(ideal, explain.ideal_inputs(convnet, [0, 5], steps=15, seed=1))
 
 
-def test_load_or_train_convnet_trains_when_missing_and_loads_when_present(tmp_path, digits):
-    images, labels = digits
-    path = tmp_path / "mnist_convnet.keras"
-    model, how = explain.load_or_train_convnet(images, labels, path=path, epochs=1, batch_size=6)
-    assert how == "trained" and not path.exists(), "the quick model must not replace notebook 03's"
-    model.save(path)
-    loaded, how = explain.load_or_train_convnet(images, labels, path=path)
-    assert how == "loaded"
-    x = explain.to_model_input(images)
-    np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), atol=1e-5)
-
-
-def test_load_or_train_convnet_rejects_another_model(tmp_path, digits):
-    images, labels = digits
-    path = tmp_path / "other.keras"
-    models.softmax_regression().save(path)
-    with pytest.raises(ValueError, match="not the course's convnet"):
-        explain.load_or_train_convnet(images, labels, path=path)
-
-
-def test_a_mixed_precision_model_is_loaded_as_float32(tmp_path, digits):
-    images, labels = digits
-    keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    try:
-        model = models.convnet(filters=(4, 8), dense_units=16)
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-    path = tmp_path / "mnist_convnet.keras"
-    model.save(path)
-    loaded, how = explain.load_or_train_convnet(images, labels, path=path)
-    assert how == "loaded"
-    assert all(layer.dtype_policy.compute_dtype == "float32" for layer in loaded.layers)
-    assert loaded.get_layer("conv1").filters == 4 and loaded.get_layer("fc1").units == 16
-
-
-def test_load_or_train_softmax(tmp_path, digits):
-    images, labels = digits
-    path = tmp_path / "mnist_softmax.keras"
-    model, how = explain.load_or_train_softmax(images, labels, path=path, epochs=1)
-    assert how == "trained" and model.get_layer("logits").get_weights()[0].shape == (784, 10)
-    model.save(path)
-    assert explain.load_or_train_softmax(images, labels, path=path)[1] == "loaded"
+def test_the_loaders_are_the_ones_in_models():
+    assert explain.load_or_train_convnet is models.load_or_train_convnet
+    assert explain.load_or_train_softmax is models.load_or_train_softmax
+    assert (explain.CONVNET_FILE, explain.SOFTMAX_FILE) == (models.CONVNET_FILE, models.SOFTMAX_FILE)
 
 
 # --- the plots of notebook 04 (in dvdl_helpers.plots) ---

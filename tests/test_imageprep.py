@@ -121,18 +121,29 @@ def test_alpha_goes_on_the_chosen_background() -> None:
     assert 120 <= np.asarray(prepare_image(half, gray=True)).mean() <= 135
 
 
-@pytest.mark.parametrize("mode", ["I;16", "I", "F"])
-def test_deep_images_are_scaled_by_their_range(mode: str) -> None:
-    ramp = np.linspace(1000, 4000, 64).reshape(8, 8)  # a 12-bit camera in 16 bits: would be black if clipped
-    values = ramp.astype({"I;16": np.uint16, "I": np.int32, "F": np.float32}[mode])
+@pytest.mark.parametrize("mode", ["I", "F"])
+def test_32_bit_images_are_scaled_by_their_range(mode: str) -> None:
+    ramp = np.linspace(1000, 4000, 64).reshape(8, 8)  # no agreed range: min → 0, max → 255
+    values = ramp.astype({"I": np.int32, "F": np.float32}[mode])
     if mode == "F":
         values = (values / 4000 - 0.5).astype(np.float32)  # floats around 0, negative too
-    image = Image.fromarray(values)
-    if mode == "I;16":
-        assert image.mode == "I;16"
-    out = np.asarray(prepare_image(image, gray=True))
+    out = np.asarray(prepare_image(Image.fromarray(values), gray=True))
     assert out.min() == 0 and out.max() == 255
     assert len(np.unique(out)) > 50  # a ramp, not black and white
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0, 0), (40000, 156), (65535, 255), (1000, 4)])
+def test_16_bit_images_are_mapped_by_the_16_bit_range(value: int, expected: int) -> None:
+    image = Image.fromarray(np.full((8, 8), value, dtype=np.uint16))
+    assert image.mode == "I;16"
+    out = np.asarray(prepare_image(image, gray=True))
+    assert (out == expected).all(), f"{value} / 257 should be {expected}, got {np.unique(out)}"
+
+
+def test_a_dark_16_bit_scan_stays_dark() -> None:
+    ramp = np.linspace(1000, 4000, 64).reshape(8, 8).astype(np.uint16)  # 12 bits used of 16
+    out = np.asarray(prepare_image(Image.fromarray(ramp), gray=True))
+    assert out.max() == round(4000 / 257) and out.min() == round(1000 / 257), "not brightened to 0…255"
 
 
 def test_mode_files_in_a_folder(dirs: tuple[Path, Path]) -> None:

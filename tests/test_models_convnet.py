@@ -1,7 +1,10 @@
-"""Tests of the notebook-03 CNN builder (``models.convnet``), its float32 copy and its input pipeline."""
+"""Tests of the notebook-03 CNN (`models.convnet`): its float32 copy, saving, loading, input pipeline."""
 
 from __future__ import annotations
 
+import warnings
+
+import keras
 import numpy as np
 import pytest
 
@@ -149,3 +152,68 @@ def test_saved_copy_loads_in_a_fresh_process_under_a_mixed_policy(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "['float32'] <dtype: 'float32'> (2, 10)"
+
+
+def _small_mixed_precision_convnet() -> keras.Model:
+    """A small convnet built under ``mixed_bfloat16`` (as notebook 03 trains where bf16 is native)."""
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = models.convnet(filters=(4, 8), dense_units=16)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    return model
+
+
+def test_save_and_load_model_without_the_optimizer_warning(tmp_path, digits):
+    images, labels = digits
+    model = _small_mixed_precision_convnet()
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(data.image_batch(images), labels, epochs=1, verbose=0)
+    path = models.save_model(model, tmp_path / "sub" / models.CONVNET_FILE)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = models.load_model(path)
+        loss = loaded.evaluate(data.image_batch(images), labels, verbose=0)
+    assert not [w for w in caught if "Skipping variable loading" in str(w.message)], "optimizer warning"
+    assert np.isfinite(loss) and loaded.optimizer is not None, "loaded model is compiled"
+    assert {layer.dtype_policy.name for layer in loaded.layers} == {"float32"}
+
+
+def test_load_or_train_convnet_trains_when_missing_and_loads_when_present(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "mnist_convnet.keras"
+    model, how = models.load_or_train_convnet(images, labels, path=path, epochs=1, batch_size=6)
+    assert how == "trained" and not path.exists(), "the quick model must not replace notebook 03's"
+    model.save(path)
+    loaded, how = models.load_or_train_convnet(images, labels, path=path)
+    assert how == "loaded"
+    x = data.image_batch(images)
+    np.testing.assert_allclose(loaded(x, training=False), model(x, training=False), atol=1e-5)
+
+
+def test_load_or_train_convnet_rejects_another_model(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "other.keras"
+    models.softmax_regression().save(path)
+    with pytest.raises(ValueError, match="not the course's convnet"):
+        models.load_or_train_convnet(images, labels, path=path)
+
+
+def test_a_mixed_precision_model_is_loaded_as_float32(tmp_path, digits):
+    images, labels = digits
+    model = _small_mixed_precision_convnet()
+    path = tmp_path / "mnist_convnet.keras"
+    model.save(path)
+    loaded, how = models.load_or_train_convnet(images, labels, path=path)
+    assert how == "loaded"
+    assert all(layer.dtype_policy.compute_dtype == "float32" for layer in loaded.layers)
+    assert loaded.get_layer("conv1").filters == 4 and loaded.get_layer("fc1").units == 16
+
+
+def test_load_or_train_softmax(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "mnist_softmax.keras"
+    model, how = models.load_or_train_softmax(images, labels, path=path, epochs=1)
+    assert how == "trained" and model.get_layer("logits").get_weights()[0].shape == (784, 10)
+    model.save(path)
+    assert models.load_or_train_softmax(images, labels, path=path)[1] == "loaded"

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "tools"))
+from dvdl_helpers import env, paths
 
-import make_student  # noqa: E402
+REPO_ROOT = paths.REPO_ROOT
+_spec = importlib.util.spec_from_file_location("make_student", REPO_ROOT / "tools" / "make_student.py")
+make_student = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_student)
 
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = paths.course_notebooks()
 
 
 def first_exercise_index(notebook: nbformat.NotebookNode) -> int:
@@ -62,9 +64,7 @@ def test_student_copy_runs_up_to_the_first_exercise(copies, monkeypatch):
     """Execute notebook 00's student copy, for real, up to its exercises."""
     from nbclient import NotebookClient
 
-    from dvdl_helpers.env import TEST_ENVIRONMENT
-
-    for name, value in TEST_ENVIRONMENT.items():
+    for name, value in env.TEST_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     student = nbformat.read(copies / "00_setup.ipynb", as_version=4)
     student.cells = [

@@ -75,23 +75,23 @@ def browser_frame_src(html: str, page_url: str) -> str:
     return urlunsplit(resolved)
 
 
-def test_without_proxy_the_frame_points_at_tensorboards_own_port(monkeypatch):
+def test_without_proxy_the_frame_points_at_tensorboards_own_port(monkeypatch, frame_url):
     monkeypatch.delenv("TENSORBOARD_PROXY_URL", raising=False)
     html = tensorboard_magic_html(monkeypatch)
     src = browser_frame_src(html, HUB_PAGE)
     # From a remote browser this port is unreachable (or firewalled): the blank frame.
     assert src == f"https://hub.example.org:{FAKE_PORT}/"
-    assert src == tboard.frame_url(FAKE_PORT, HUB_PAGE)
+    assert src == frame_url(FAKE_PORT, HUB_PAGE)
 
 
-def test_the_proxied_url_is_used_when_set(monkeypatch):
+def test_the_proxied_url_is_used_when_set(monkeypatch, frame_url):
     monkeypatch.setenv("TENSORBOARD_PROXY_URL", "/user/ada/proxy/%PORT%/")
     html = tensorboard_magic_html(monkeypatch)
     assert json.dumps(f"/user/ada/proxy/{FAKE_PORT}/") in html, "the frame should use the proxy path"
     assert "const port = 0;" in html, "with a proxy the frame must not switch to TensorBoard's port"
     src = browser_frame_src(html, HUB_PAGE)
     assert src == f"https://hub.example.org/user/ada/proxy/{FAKE_PORT}/"
-    assert src == tboard.frame_url(FAKE_PORT, HUB_PAGE)
+    assert src == frame_url(FAKE_PORT, HUB_PAGE)
 
 
 def test_use_proxy_follows_jupyterhubs_service_prefix(monkeypatch):
@@ -116,9 +116,9 @@ def test_proxy_url_template(monkeypatch, prefix, expected):
     assert tboard.proxy_url_template(prefix) == expected
 
 
-def test_frame_url_on_this_machine(monkeypatch):
+def test_frame_url_on_this_machine(monkeypatch, frame_url):
     monkeypatch.delenv("TENSORBOARD_PROXY_URL", raising=False)
-    assert tboard.frame_url(6006) == "http://localhost:6006/"
-    assert tboard.frame_url(6006, "http://[::1]:8888/lab") == "http://[::1]:6006/"
+    assert frame_url(6006) == "http://localhost:6006/"
+    assert frame_url(6006, "http://[::1]:8888/lab") == "http://[::1]:6006/"
     monkeypatch.setenv("TENSORBOARD_PROXY_URL", "/proxy/%PORT%/")
-    assert tboard.frame_url(6006, "http://127.0.0.1:8888/lab") == "http://127.0.0.1:8888/proxy/6006/"
+    assert frame_url(6006, "http://127.0.0.1:8888/lab") == "http://127.0.0.1:8888/proxy/6006/"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import nbformat
 
+from dvdl_helpers import paths
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_TAG = "solution"
 CODE_PROMPT = "# Your solution here (the teacher's copy has one)."
@@ -39,7 +41,7 @@ def main(argv: list[str]) -> int:
     """Write a student copy of every course notebook into the output folder."""
     target = Path(argv[0]) if argv else REPO_ROOT / "student"
     target.mkdir(parents=True, exist_ok=True)
-    for path in sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in paths.course_notebooks():
         notebook = nbformat.read(path, as_version=4)
         copy = student_copy(notebook)
         nbformat.validate(copy)

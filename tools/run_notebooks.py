@@ -5,7 +5,6 @@ Usage: ``python tools/run_notebooks.py [NOTEBOOK ...]`` (default: every ``notebo
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -13,11 +12,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT))
-
-from dvdl_helpers import tboard  # noqa: E402
-from dvdl_helpers.env import TEST_ENVIRONMENT  # noqa: E402
+from dvdl_helpers import env, paths, tboard
 
 
 def run_notebook(path: Path, *, write: bool = True) -> float:
@@ -39,12 +34,11 @@ def run_notebook(path: Path, *, write: bool = True) -> float:
 
 def main(argv: list[str]) -> int:
     """Execute the notebooks named in ``argv`` (or all of them) and print how long each took."""
-    os.environ.update(TEST_ENVIRONMENT)
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    paths = [Path(arg) for arg in argv] or sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    env.use_test_environment()
+    notebooks = [Path(arg) for arg in argv] or paths.course_notebooks()
     before = set(tboard.running_tensorboards(course_only=True))
     try:
-        for path in paths:
+        for path in notebooks:
             print(f"{path.name}: running ...", flush=True)
             print(f"{path.name}: {run_notebook(path):.1f} s", flush=True)
     finally:

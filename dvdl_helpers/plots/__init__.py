@@ -12,6 +12,7 @@ labelled axes. In a notebook, assign the result (``fig = plots.digit_grid(...)``
 """
 
 from dvdl_helpers.plots.basics import (
+    confusion_counts,
     confusion_matrix,
     digit_grid,
     digit_mosaic,
@@ -44,6 +45,7 @@ from dvdl_helpers.plots.latent import (
 __all__ = [
     "chart_grid",
     "class_image_rows",
+    "confusion_counts",
     "confusion_matrix",
     "digit_grid",
     "digit_mosaic",

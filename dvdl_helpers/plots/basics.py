@@ -13,6 +13,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from dvdl_helpers.data import square_images
+
 
 def digit_grid(
     images: np.ndarray,
@@ -27,9 +29,7 @@ def digit_grid(
 
     A wrong prediction is written in red as ``true→predicted``.
     """
-    images = np.asarray(images)
-    side = round(np.sqrt(images[0].size))
-    images = images.reshape(len(images), side, side)
+    images = square_images(images)
     nrows = max(1, int(np.ceil(len(images) / ncols)))
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(ncols * cell_size, nrows * cell_size * 1.15), squeeze=False
@@ -91,9 +91,7 @@ def probabilities(
         raise ValueError(f"{len(names)} class names for {len(probs)} probabilities")
     if image is not None:
         fig, (ax_image, ax) = plt.subplots(1, 2, figsize=(7.5, 2.8), gridspec_kw={"width_ratios": [1, 2.6]})
-        image = np.asarray(image)
-        side = round(np.sqrt(image.size))
-        ax_image.imshow(image.reshape(side, side), cmap="gray_r")
+        ax_image.imshow(square_images(np.asarray(image)[None])[0], cmap="gray_r")
         ax_image.set_title("input" if label is None else f"input (label {names[int(label)]})", fontsize=10)
         ax_image.axis("off")
     else:
@@ -119,6 +117,14 @@ def probabilities(
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def confusion_counts(labels: Sequence[int], predictions: Sequence[int], num_classes: int = 10) -> np.ndarray:
+    """Return the ``num_classes``×``num_classes`` confusion matrix: row = true class, column = predicted."""
+    labels = np.asarray(labels, dtype=np.int64).ravel()
+    predictions = np.asarray(predictions, dtype=np.int64).ravel()
+    flat = np.bincount(labels * num_classes + predictions, minlength=num_classes * num_classes)
+    return flat.reshape(num_classes, num_classes)
 
 
 def confusion_matrix(
@@ -309,9 +315,8 @@ def digit_mosaic(
 
     Each digit gets its label above it, or ``true→predicted`` in red when the prediction is wrong.
     """
-    images = np.asarray(images, dtype=float)
-    side = round(np.sqrt(images[0].size)) if len(images) else 28
-    images = images.reshape(len(images), side, side)
+    images = square_images(np.asarray(images, dtype=float)) if len(images) else np.zeros((0, 28, 28))
+    side = images.shape[1]
     if images.size and images.max() > 1:
         images = images / 255.0
     nrows = max(1, int(np.ceil(len(images) / ncols)))

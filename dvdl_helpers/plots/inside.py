@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from dvdl_helpers.data import square_images
+
 
 def _colorbar(fig: Figure, image: object, axes: object, label: str) -> None:
     """Add one colourbar for ``axes`` (an array of axes or one axis), labelled ``label``."""
@@ -234,9 +236,7 @@ def class_image_rows(
         layout="constrained",
     )
     for row, name in enumerate(names):
-        images = np.asarray(rows[name], dtype=np.float32)
-        side = round(np.sqrt(images[0].size))
-        images = images.reshape(len(images), side, side)
+        images = square_images(np.asarray(rows[name], dtype=np.float32))
         if name in symmetric:
             limit = float(np.abs(images).max()) or 1.0
             vmin, vmax, cmap = -limit, limit, cmaps.get(name, "RdBu")

@@ -8,16 +8,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from dvdl_helpers.data import square_images
+
 
 def _as_images(images: object) -> np.ndarray:
     """N×H×W floats from N×H×W, N×H×W×1 or N×(H·W) (square) images."""
     images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 4 and images.shape[-1] == 1:
-        images = images[..., 0]
-    if images.ndim == 2:
-        side = round(np.sqrt(images.shape[1]))
-        images = images.reshape(len(images), side, side)
-    return images
+    return square_images(images) if images.ndim in (2, 4) else images
 
 
 def reconstruction_rows(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -93,8 +94,11 @@ def test_mnist_command_and_console_script(tmp_path: Path) -> None:
     page = Image.new("L", (400, 300), 230)
     page.paste(20, (180, 60, 215, 240))  # a "1"
     page.save(digits / "one.jpg")
-    script = Path(sys.executable).with_name("imageprep")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "dvdl_helpers.imageprep"]
+    # What the `imageprep` console script runs, as pyproject.toml declares it (an installed script may be
+    # stale until the next `pip install -e .`).
+    target = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]["imageprep"]
+    module, function = target.split(":")
+    command = [sys.executable, "-c", f"import sys; from {module} import {function}; sys.exit({function}())"]
     result = subprocess.run(
         [*command, "mnist", str(digits), str(tmp_path / "out"), "--quiet"],
         capture_output=True,

@@ -1,4 +1,8 @@
-"""The ``imageprep`` command line (``python -m dvdl_helpers.imageprep``); the work is in :mod:`.imageprep`.
+"""The ``imageprep`` command line; the work is in :mod:`dvdl_helpers.imageprep`.
+
+Run as ``imageprep ...`` (console script), ``python -m dvdl_helpers.cli.imageprep ...`` or
+``python -m dvdl_helpers.imageprep ...``. This module imports :mod:`dvdl_helpers.imageprep`, never the
+other way round.
 
 Exit status: 0 when all went well, 1 when some files failed (each listed with its reason), 2 on a usage
 error (nothing is written then).
@@ -7,6 +11,7 @@ error (nothing is written then).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Sequence
 
@@ -43,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_cli(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command with ``argv`` (default: ``sys.argv[1:]``) and return its exit status."""
     parser = build_parser()
     try:
@@ -86,3 +91,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             f"{len(report.outputs)} written to {report.output_dir} in {seconds:.1f} s ({rate:.0f} images/s)"
         )
     return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

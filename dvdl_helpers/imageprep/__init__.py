@@ -1,0 +1,48 @@
+"""Make pictures of any size and colour usable as network input (the seed's ``imagePrep``, rebuilt).
+
+One image:
+
+- :func:`prepare_image` a path or PIL image → upright, ``L`` (gray) or ``RGB``, optionally resized with a
+  ``fit``: ``stretch`` (exactly W×H), ``contain`` (keep the aspect ratio, pad with ``background``) or
+  ``cover`` (keep the aspect ratio, centre-crop).
+- :func:`mnist_preset` a photo of a handwritten digit → a 28×28 MNIST-style image.
+
+A folder (the seed's three operations, same parameter order; ``ext`` is the output format):
+
+- :func:`convert2gray`, :func:`resize`, :func:`resize2gray`, :func:`convert2mnist`, all built on
+  :func:`process_dir`; each returns a :class:`Report` (converted, skipped, failed with reasons, outputs).
+
+Command line: ``imageprep {gray,resize,resize2gray,mnist} INPUT_DIR OUTPUT_DIR ...`` or
+``python -m dvdl_helpers.imageprep ...`` (see :mod:`dvdl_helpers.cli.imageprep`).
+
+Modules: :mod:`.image` (one picture), :mod:`.folder` (a folder, in a pool of processes).
+
+Promises: inputs are only read; a bad file (not an image, empty, truncated, too large, unreadable) is named
+in the report with its reason and the rest are still processed; each output is written to a temporary file
+and then renamed, so an interrupted run leaves no partial file. Hidden files (``.name``) are ignored.
+Speed: a process pool over files, each file decoded once, JPEGs shrunk while decoding (``draft``) and large
+images shrunk by ``reduce`` before the final LANCZOS resampling. This module never imports TensorFlow.
+"""
+
+from dvdl_helpers.imageprep.folder import (
+    Report,
+    convert2gray,
+    convert2mnist,
+    process_dir,
+    resize,
+    resize2gray,
+)
+from dvdl_helpers.imageprep.image import FITS, UsageError, mnist_preset, prepare_image
+
+__all__ = [
+    "FITS",
+    "Report",
+    "UsageError",
+    "convert2gray",
+    "convert2mnist",
+    "mnist_preset",
+    "prepare_image",
+    "process_dir",
+    "resize",
+    "resize2gray",
+]
