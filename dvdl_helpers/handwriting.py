@@ -10,6 +10,10 @@ like a phone held upright, pixels stored sideways with an EXIF orientation tag.
 >>> save_jpeg(photo, "digit.jpg", exif_orientation=6)  # stored sideways, shown upright by viewers
 >>> paths = write_phone_photos(x_test[:20], "photos", seed=0)  # a folder of them, varied
 
+The photos' strokes are MNIST's own digits: they test image preparation against paper, light and
+orientation, not how a model reads other people's handwriting. For that, the course ships 300 digits drawn
+by people: :func:`dvdl_helpers.data.load_real_digits`.
+
 This module never imports TensorFlow.
 """
 

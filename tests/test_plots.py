@@ -49,6 +49,11 @@ def test_label_counts_draws_one_bar_group_per_split():
     assert ax.get_title() == "counts" and ax.get_xlabel() and ax.get_ylabel()
     heights = [patch.get_height() for patch in ax.patches]
     assert heights == [3.0] * 10 + [1.0] * 10
+    # The legend must not cover any bar (it used to hide the bars of the last digit).
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend_box = ax.get_legend().get_window_extent(renderer)
+    assert not any(legend_box.overlaps(patch.get_window_extent(renderer)) for patch in ax.patches)
 
 
 def test_probabilities_highlights_prediction_and_true_label():

@@ -67,7 +67,8 @@ def label_counts(
     ax.set_xlabel("digit")
     ax.set_ylabel("number of images")
     ax.set_title(title)
-    ax.legend()
+    # Outside the axes, right of the bars: inside, it covers the last digits' bars.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     return fig
 
