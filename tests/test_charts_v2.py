@@ -148,3 +148,22 @@ def test_balanced_accuracy_and_split():
     assert np.flatnonzero(masks["test"]).tolist() == [9, 19, 29] and masks["val"].sum() == 6
     assert (masks["train"].astype(int) + masks["val"] + masks["test"] == 1).all()
     assert training.proportional_split(600) == (480, 60, 60)
+
+
+def test_train_command_runs_the_recipe_end_to_end(tmp_path, monkeypatch, capsys):
+    calls = {}
+    real_train = training.train_classifier
+
+    def small(**options):  # the command's defaults are the full setting; a tiny run here
+        calls.update(options)
+        options |= dict(per_type=10, epochs=1, data_dir=tmp_path / "charts", progress=False)
+        return real_train(**options)
+
+    monkeypatch.setattr(training, "train_classifier", small)
+    model = tmp_path / "model.keras"
+    assert cli.main(["train", "--model", str(model), "--jobs", "1"]) == 0
+    assert calls["per_type"] is None and calls["epochs"] is None  # full setting unless told otherwise
+    out = capsys.readouterr().out
+    assert model.exists() and "balanced accuracy" in out and "saved" in out
+    kind, probability = charts.classify([real.REAL_CHARTS_DIR / "pie" / "arc_donut.png"], model)[0]
+    assert kind in charts.CHART_TYPES and 0 < probability <= 1

@@ -97,6 +97,7 @@ def train_classifier(
     jobs: int | None = None,
     progress: bool = True,
     seed: int = 0,
+    data_dir: Path | str | None = None,
 ) -> TrainingResult:
     """Draw the charts (reused when drawn before), train with :data:`RECIPE`, score, save the model."""
     import keras
@@ -105,7 +106,7 @@ def train_classifier(
     split = proportional_split(per_type) if per_type else SETTINGS["full"]["split"]
     per_type, epochs = sum(split), epochs or SETTINGS["full"]["epochs"]
     start = time.perf_counter()
-    folder = chart_data_dir(per_type)
+    folder = Path(data_dir) if data_dir else chart_data_dir(per_type)
     generate_dataset(folder, per_type, seed=seed, style="varied", jobs=jobs, progress=progress)
     x, y, _ = load_prepared_charts(folder, INPUT_SIZE)
     draw_s = time.perf_counter() - start

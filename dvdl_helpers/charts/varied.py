@@ -174,8 +174,9 @@ def sample_scatter(rng: np.random.Generator) -> Data:
     """Scatters: clouds with a trend, clusters or none; few or many points; bubbles; hollow markers."""
     variant = str(rng.choice(["trend", "trend", "clusters", "cloud", "bubbles", "curve"]))
     groups = int(rng.integers(2, 5)) if variant == "clusters" or rng.random() < 0.2 else 1
-    n = int(np.exp(rng.uniform(np.log(12), np.log(600))))
+    n = int(np.exp(rng.uniform(np.log(15), np.log(900))))
     xs, ys = [], []
+    bend = float(rng.choice([-1.0, 1.0])) * rng.uniform(0.15, 0.5)  # curve: rising or falling
     slope, noise = rng.normal(0, 1), rng.uniform(0.1, 1.5)
     for g in range(groups):
         m = max(4, n // groups)
@@ -186,7 +187,7 @@ def sample_scatter(rng: np.random.Generator) -> Data:
             continue
         x = rng.uniform(0, 10, m) if rng.random() < 0.5 else rng.normal(5, 2, m)
         y = slope * x + rng.normal(g * 2, noise * 3, m)
-        y = np.exp(0.3 * x) + rng.normal(0, noise, m) if variant == "curve" else y
+        y = np.exp(bend * x) * (1 + rng.normal(0, noise / 2, m)) if variant == "curve" else y
         xs.append(x)
         ys.append(y if variant != "cloud" else rng.normal(0, 1, m))
     scale = float(rng.choice([1, 10, 100, 1000]))
@@ -195,6 +196,7 @@ def sample_scatter(rng: np.random.Generator) -> Data:
         x=[_sig(x) for x in xs],
         variant=variant,
         sizes=_sig(rng.uniform(0.3, 4, sum(map(len, xs)))) if variant == "bubbles" else [],
+        diameter=float(rng.uniform(0.008, 0.022)),  # marker size, a share of the picture's longest side
         hollow=bool(rng.random() < 0.35),
         alpha=float(rng.choice([1.0, 0.7, 0.5])),
         marker=str(rng.choice(list("oooos^D"))),
@@ -204,7 +206,7 @@ def sample_scatter(rng: np.random.Generator) -> Data:
 def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> dict:
     """Points, one colour per group; bubbles scale each point's area."""
     colors, sizes, start = look.colors, np.asarray(data["sizes"]), 0
-    base = (1.2 + 1.5 * look.linewidth) ** 2 * k**2 * (0.5 if sum(map(len, data["x"])) > 200 else 1)
+    base = (data["diameter"] * max(look.width, look.height) * k) ** 2
     for g, (x, y) in enumerate(zip(data["x"], data["values"], strict=True)):
         area = base * (sizes[start : start + len(x)] ** 2 * 3 if len(sizes) else 1)
         start += len(x)
@@ -215,7 +217,14 @@ def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> dict:
             else dict(color=color, edgecolors="none")
         )
         ax.scatter(
-            x, y, area, marker=data["marker"], alpha=data["alpha"], lw=0.8 * k, label=f"Group {g + 1}", **face
+            x,
+            y,
+            area,
+            marker=data["marker"],
+            alpha=data["alpha"],
+            lw=(1.6 if data["hollow"] else 0.8) * k,
+            label=f"Group {g + 1}",
+            **face,
         )
     xs, ys = np.concatenate(data["x"]), np.concatenate(data["values"])
     return dict(lims=[_pad(xs.min(), xs.max()), _pad(ys.min(), ys.max())], legend="point")
@@ -308,17 +317,24 @@ def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> dict:
 
 def sample_area(rng: np.random.Generator) -> Data:
     """Areas: one filled series, stacked layers, or overlapping translucent series."""
-    variant = str(rng.choice(["single", "single", "stacked", "stacked", "overlap"]))
+    variant = str(rng.choice(["single", "single", "stacked", "stacked", "overlap", "smooth"]))
     series = 1 if variant == "single" else int(rng.integers(2, 7))
+    series = int(rng.integers(1, 4)) if variant == "smooth" else series
     n = int(rng.integers(6, 40)) if rng.random() < 0.6 else int(rng.integers(40, 300))
     walks = np.cumsum(rng.normal(0, 1, (series, n)), axis=1)
     walks = np.abs(walks) + rng.uniform(1, 6, (series, 1))
+    if variant == "smooth":  # densities, bumps and S-curves, as in density plots and cumulative areas
+        t = np.linspace(-3, 3, n)[None]
+        bumps = np.exp(
+            -0.5 * ((t - rng.uniform(-2, 2, (series, 1))) / rng.uniform(0.4, 1.5, (series, 1))) ** 2
+        )
+        walks = bumps if rng.random() < 0.7 else 1 / (1 + np.exp(-2 * t)) + 0 * bumps
     if rng.random() < 0.3:
         walks += np.sin(np.linspace(0, rng.uniform(3, 12), n))[None] * rng.uniform(1, 3)
     x0 = 0 if rng.random() < 0.5 else int(rng.integers(1950, 2010))
     scale = float(rng.choice([1, 10, 100, 1000]))
     return dict(
-        values=[_sig(scale * np.maximum(w, 0.1)) for w in walks],
+        values=[_sig(scale * np.maximum(w, 0.0 if variant == "smooth" else 0.1)) for w in walks],
         x=[_sig(np.arange(n) + x0)],
         variant=variant,
         outline=bool(rng.random() < 0.5),
@@ -363,7 +379,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 2
+VARIED_VERSION = 3
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
