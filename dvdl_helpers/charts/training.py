@@ -76,6 +76,8 @@ class TrainingResult:
     train_s: float
     val_accuracy: float
     dev_balanced_accuracy: float
+    test_accuracy: float = float("nan")
+    heldout_accuracy: float = float("nan")
 
     def report(self) -> list[str]:
         """Lines for the terminal."""
@@ -85,6 +87,8 @@ class TrainingResult:
             f"(drawing them: {self.draw_s / 60:.1f} min)",
             f"validation accuracy {self.val_accuracy:.3f}; real charts (development set), balanced accuracy "
             f"{self.dev_balanced_accuracy:.3f}",
+            f"generated test charts: accuracy {self.test_accuracy:.3f}; "
+            f"held-out style: {self.heldout_accuracy:.3f}",
             f"saved {paths.display_path(self.model_path)}",
         ]
 
@@ -142,6 +146,16 @@ def train_classifier(
     )
     train_s = time.perf_counter() - start
     val_accuracy = float((model.predict(x[val], verbose=0).argmax(1) == y[val]).mean())
+    test = masks["test"]
+    test_accuracy = float((model.predict(x[test], verbose=0).argmax(1) == y[test]).mean())
+    heldout_split = SETTINGS["full"]["heldout"] if per_type == sum(SETTINGS["full"]["split"]) else split[2]
+    heldout_dir = folder.parent / f"varied_heldout_128_{heldout_split}"  # as chart_data_dir names it
+    generate_dataset(
+        heldout_dir, heldout_split, seed=seed, style="varied_heldout", jobs=jobs, progress=progress
+    )
+    held_x, held_y, _ = load_prepared_charts(heldout_dir, INPUT_SIZE)
+    held_pred = model.predict(held_x[..., None] / 255.0, verbose=0).argmax(1)
+    heldout_accuracy = float((held_pred == held_y).mean())
     dev_x, dev_types, _ = load_real_charts(INPUT_SIZE)
     known = dev_types != "box"
     said = np.array(sorted(CHART_TYPES))[model.predict(dev_x[known][..., None] / 255.0, verbose=0).argmax(1)]
@@ -156,4 +170,6 @@ def train_classifier(
         train_s,
         val_accuracy,
         balanced_accuracy(dev_types[known], said),
+        test_accuracy,
+        heldout_accuracy,
     )
