@@ -47,6 +47,9 @@ def _classify(a: argparse.Namespace) -> int:
 
 
 def _train(a: argparse.Namespace) -> int:
+    from .. import env
+
+    env.quiet_tensorflow()  # TensorFlow's C++ start-up lines, silenced
     from ..charts import training  # late: TensorFlow
 
     result = training.train_classifier(
