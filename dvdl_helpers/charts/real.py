@@ -75,10 +75,7 @@ def prepare_files(
             images.append(prepare_chart(file, size, **options))
             done.append(file)
         except (OSError, UnidentifiedImageError, ValueError) as error:
-            problems.append(
-                f"{paths.display_path(file)}: cannot read it as an image "
-                f"({error.__class__.__name__}: {error})"
-            )
+            problems.append(f"{file}: cannot read it as an image ({error.__class__.__name__}: {error})")
     return np.stack(images) if images else np.empty((0, size, size), np.uint8), done, problems
 
 
@@ -149,15 +146,18 @@ def classify(
     saved). An unreadable file gets ``None`` and is skipped; its name and the reason are appended to
     ``problems`` if given (else a warning says it). Nothing is written anywhere.
     """
-    import keras  # late: reading pictures needs no TensorFlow
-
     if model is None or isinstance(model, (str, Path)):
         path = Path(model) if model is not None else default_model_path()
         if not path.exists():
             raise FileNotFoundError(
-                f"no chart classifier at {paths.display_path(path)}: run notebook 05, or train one with "
+                f"no chart classifier at {path}: run notebook 05, or train one with "
                 "'python -m dvdl_helpers.charts train' (or pass another model file)"
             )
+        from .. import env
+
+        env.quiet_tensorflow()  # late: reading pictures needs no TensorFlow
+        import keras
+
         model = keras.models.load_model(path, compile=False)
     files = [Path(f) for f in files]
     x, read, found = prepare_files(files, int(model.input_shape[1]))
