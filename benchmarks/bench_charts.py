@@ -1,12 +1,16 @@
-"""Benchmark of the chart generator: charts/s with 1 process and with all cores.
+"""Benchmark of the chart generator (charts/s) and of the saved chart classifier on real charts.
 
-    python benchmarks/bench_charts.py            # 100 charts per type (700 per run), ~1 min on 2 cores
+    python benchmarks/bench_charts.py            # 100 charts per type (700 per run), ~2 min on 2 cores
     python benchmarks/bench_charts.py --quick    # 15 per type, a few seconds
 
 Times :func:`dvdl_helpers.charts.generate_dataset` end to end (drawing, PNG writing, CSV; with several
-jobs also the start of the 'spawn' pool, measured on its own as ``pool_start_s``) at 128×128 and at 64×64,
-appends one JSON record (machine, versions, results) to ``benchmarks/results/charts.jsonl`` and prints a
-markdown table. Wall-clock numbers from a busy machine are low: the record keeps the load average, and
+jobs also the start of the 'spawn' pool, measured on its own as ``pool_start_s``) for generator v1
+(``train`` look, 128×128 and 64×64) and generator v2 (``varied`` looks, longest side 128), with 1 process
+and with all cores. If a saved classifier exists (``artifacts/models/chart_classifier.keras``, from
+notebook 05 or ``python -m dvdl_helpers.charts train``), it also records the balanced accuracy on the
+shipped real charts (development set, the seven known types). It appends one JSON record (machine,
+versions, results) to ``benchmarks/results/charts.jsonl`` and prints a markdown table.
+Wall-clock numbers from a busy machine are low: the record keeps the load average, and
 the CPU seconds (of this process and its workers) give charts per CPU second, which load hardly changes.
 """
 
@@ -28,11 +32,6 @@ from _common import cpu_seconds
 
 from dvdl_helpers import charts, device
 
-try:
-    import resource  # Unix: CPU time of the pool's workers
-except ImportError:  # Windows
-    resource = None
-
 RESULTS = Path(__file__).resolve().parent / "results" / "charts.jsonl"
 
 
@@ -45,12 +44,42 @@ def pool_start_seconds(jobs: int) -> float:
     return time.perf_counter() - start
 
 
-def run(folder: Path, per_type: int, size: int, jobs: int) -> dict:
+def run(folder: Path, per_type: int, size: int, jobs: int, style: str = "train") -> dict:
     """Generate one data set; return wall and CPU seconds."""
     cpu = cpu_seconds()
-    summary = charts.generate_dataset(folder, per_type, size_px=(size, size), jobs=jobs, progress=False)
+    summary = charts.generate_dataset(
+        folder, per_type, size_px=(size, size), style=style, jobs=jobs, progress=False
+    )
     cpu = cpu_seconds() - cpu
-    return dict(size=size, jobs=jobs, charts=summary.n_charts, seconds=summary.seconds, cpu_s=cpu)
+    return dict(
+        style=style, size=size, jobs=jobs, charts=summary.n_charts, seconds=summary.seconds, cpu_s=cpu
+    )
+
+
+def real_chart_score() -> dict | None:
+    """Balanced accuracy of the saved classifier on the shipped real charts (None without a model)."""
+    path = charts.real.default_model_path()
+    if not path.exists():
+        return None
+    from dvdl_helpers import env
+
+    env.quiet_tensorflow()
+    import keras
+    import numpy as np
+
+    model = keras.models.load_model(path, compile=False)
+    size = int(model.input_shape[1])
+    x, types, _ = charts.load_real_charts(size)
+    known = types != "box"
+    said = np.array(sorted(charts.CHART_TYPES))[
+        model.predict(x[known][..., None] / 255.0, verbose=0).argmax(1)
+    ]
+    return dict(
+        model=path.name,
+        input_size=size,
+        charts=int(known.sum()),
+        balanced_accuracy=round(charts.balanced_accuracy(types[known], said), 3),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,14 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for size in (128, 64):
+        for style, size in (("train", 128), ("train", 64), ("varied", 128)):
             for jobs in sorted({1, cores}):
+                folder = Path(tmp) / f"{style}_{size}_{jobs}"
                 runs = [
-                    run(Path(tmp) / f"{size}_{jobs}_{r}", per_type, size, jobs) for r in range(args.repeat)
+                    run(folder.with_suffix(f".{r}"), per_type, size, jobs, style) for r in range(args.repeat)
                 ]
                 results.append(min(runs, key=lambda r: r["seconds"]))
     for r in results:
-        single = next(s for s in results if s["size"] == r["size"] and s["jobs"] == 1)
+        single = next(s for s in results if (s["style"], s["size"], s["jobs"]) == (r["style"], r["size"], 1))
         r["charts_per_s"] = round(r["charts"] / r["seconds"], 1)
         r["charts_per_cpu_s"] = round(r["charts"] / r["cpu_s"], 1)
         r["speedup"] = round(single["seconds"] / r["seconds"], 2)
@@ -93,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         python=platform.python_version(),
         versions={p: version(p) for p in ("numpy", "matplotlib", "pillow")},
         results=results,
+        real_charts=real_chart_score(),
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("a") as f:
@@ -100,12 +131,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Chart generator on {record['cpu']} ({cores} cores), matplotlib {version('matplotlib')}")
     print(f"{per_type} charts per type, 7 types, best of {args.repeat}; load average {load} before")
     print(f"'spawn' pool start with {cores} jobs alone: {record['pool_start_s']} s (included below)\n")
-    print("| size | jobs | charts | wall s | charts/s | × 1 job | CPU s | charts per CPU s |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| generator | size | jobs | charts | wall s | charts/s | × 1 job | CPU s | charts per CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        cells = [f"{r['size']}×{r['size']}"] + [r[k] for k in ("jobs", "charts", "seconds", "charts_per_s")]
+        name = "v1 (train)" if r["style"] == "train" else "v2 (varied)"
+        cells = [name, f"{r['size']}×{r['size']}" if r["style"] == "train" else f"≤{r['size']}"]
+        cells += [r[k] for k in ("jobs", "charts", "seconds", "charts_per_s")]
         cells += [r[k] for k in ("speedup", "cpu_s", "charts_per_cpu_s")]
         print("| " + " | ".join(map(str, cells)) + " |")
+    score = record["real_charts"]
+    if score is None:
+        print("\nno saved chart classifier: run notebook 05 or 'python -m dvdl_helpers.charts train' first")
+    else:
+        print(
+            f"\nreal charts (development set, {score['charts']} charts of the 7 types), {score['model']}: "
+            f"balanced accuracy {score['balanced_accuracy']}"
+        )
     return 0
 
 

@@ -270,6 +270,9 @@ def chart_convnet(
     contrast: float = 0.4,
     brightness: float = 0.2,
     bn_momentum: float = 0.9,
+    zoom: float = 0.0,
+    shift: float = 0.0,
+    flip: bool = False,
     name: str = "chart_convnet",
 ) -> keras.Model:
     """Build notebook 05's chart-type classifier, a small CNN with batch normalisation; it outputs logits.
@@ -277,6 +280,8 @@ def chart_convnet(
     Inputs are gray images in [0, 1] with light paper. While training only, ``contrast`` scales each
     image's contrast by a random factor in ``1 ± contrast`` and ``brightness`` shifts it by up to
     ``± brightness`` (layers of those names; 0 leaves a layer out): the look varies, the type does not.
+    ``zoom`` and ``shift`` (fractions of the side) and ``flip`` (left-right) vary the framing the same
+    way (layers ``zoom``, ``shift``, ``flip``; paper-white fill), also while training only.
     Then ``center`` shifts pixels to [-0.5, 0.5], and one block per entry of ``filters`` follows:
     ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces it) → ``bn<i>`` → ``relu<i>`` →
     ``pool<i>`` 2×2. ``gap`` averages each of the last feature maps over the image, ``dropout``, and
@@ -288,6 +293,12 @@ def chart_convnet(
         x = layers.RandomContrast(contrast, value_range=(0, 1), name="contrast")(x)
     if brightness:
         x = layers.RandomBrightness(brightness, value_range=(0, 1), name="brightness")(x)
+    if zoom:
+        x = layers.RandomZoom((-zoom, zoom), fill_mode="constant", fill_value=1.0, name="zoom")(x)
+    if shift:
+        x = layers.RandomTranslation(shift, shift, fill_mode="constant", fill_value=1.0, name="shift")(x)
+    if flip:
+        x = layers.RandomFlip("horizontal", name="flip")(x)
     x = layers.Rescaling(1.0, offset=-0.5, name="center")(x)
     for index, count in enumerate(filters, start=1):
         x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)

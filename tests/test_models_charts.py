@@ -134,3 +134,12 @@ def test_explanation_grid_with_class_names_and_gray_pictures():
     assert {"bar", "pie→bar", "saliency"} <= titles
     assert fig.axes[0].images[0].get_cmap().name == "gray"
     plt.close(fig)
+
+
+def test_framing_augmentation_only_while_training():
+    net = models.chart_convnet((32, 32, 1), 7, filters=(4, 8), zoom=0.2, shift=0.1, flip=True)
+    x = np.random.default_rng(1).random((4, 32, 32, 1)).astype(np.float32)
+    for name in ("zoom", "shift", "flip"):
+        layer = net.get_layer(name)
+        assert np.array_equal(np.asarray(layer(x, training=False)), x), name
+    assert not np.allclose(np.asarray(net.get_layer("shift")(x, training=True)), x)

@@ -1,0 +1,70 @@
+"""Chart images drawn with matplotlib from data you control, and a classifier of real charts' types.
+
+Generator v1 (:mod:`.clean`, styles ``"train"`` and ``"heldout"``): the clean look of notebooks 05
+(first edition) and 06. Generator v2 (:mod:`.varied`, :mod:`.looks`, :mod:`.layout`; styles
+``"varied"`` and ``"varied_heldout"``): the looks of common tools and each type's variants, for charts
+that transfer to real ones. :mod:`.dataset` writes either to a folder per type with ``charts.csv``;
+:mod:`.real` prepares any picture for the classifier, loads the shipped real charts and classifies files.
+Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
+"""
+
+from .clean import (
+    CHART_TYPES,
+    GENERATOR_VERSION,
+    Style,
+    bar_series_count,
+    bar_series_height,
+    chart_spec,
+    draw_chart,
+    draw_figure,
+    render,
+    sample_data,
+    sample_style,
+)
+from .dataset import (
+    STYLES,
+    DatasetSummary,
+    default_jobs,
+    generate_dataset,
+    images_to_array,
+    load_chart_images,
+    read_csv,
+)
+from .layout import draw_varied, render_varied
+from .looks import THEMES, Look, sample_look
+from .real import INPUT_SIZE, balanced_accuracy, classify, load_real_charts, prepare_chart
+from .varied import KINDS, ChartKind, varied_spec
+
+__all__ = [
+    "CHART_TYPES",
+    "GENERATOR_VERSION",
+    "INPUT_SIZE",
+    "KINDS",
+    "STYLES",
+    "THEMES",
+    "ChartKind",
+    "DatasetSummary",
+    "Look",
+    "Style",
+    "balanced_accuracy",
+    "bar_series_count",
+    "bar_series_height",
+    "chart_spec",
+    "classify",
+    "default_jobs",
+    "draw_chart",
+    "draw_figure",
+    "draw_varied",
+    "generate_dataset",
+    "images_to_array",
+    "load_chart_images",
+    "load_real_charts",
+    "prepare_chart",
+    "read_csv",
+    "render",
+    "render_varied",
+    "sample_data",
+    "sample_look",
+    "sample_style",
+    "varied_spec",
+]

@@ -1,0 +1,195 @@
+"""Lay out and render a chart of generator v2: margins, ticks, grid, title, labels, legend, notes, JPEG.
+
+Like :func:`.clean.draw_figure`, it computes limits, ticks and margins itself (no layout pass, no
+matplotlib tick machinery). The figure is set up so that one point is one pixel of the look's drawing
+size (``dpi = 72 × scale``): a 640×480 look stored at 128 px is drawn directly at 128×96.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+from .clean import _ticks
+from .looks import Look
+from .varied import KINDS, Data
+
+
+def _empty_figure(fig: Figure | None) -> Figure:
+    """A figure with one bare axes: new, or ``fig`` emptied of what an earlier chart drew."""
+    if fig is None:
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.xaxis.set_visible(False)
+        ax.yaxis.set_visible(False)
+        return fig
+    ax = fig.axes[0]
+    for artist in [
+        *ax.patches,
+        *ax.lines,
+        *ax.collections,
+        *ax.texts,
+        *fig.texts,
+        *fig.artists,
+        *fig.lines,
+        ax.legend_,
+    ]:
+        if artist is not None:
+            artist.remove()
+    ax.containers.clear()
+    ax.set(aspect="auto", frame_on=True)
+    return fig
+
+
+def _thin(locs: list, names: list, room: float, width) -> tuple[list, list]:
+    """Every k-th category tick, so that the labels fit in ``room`` pixels."""
+    step = 1
+    while step < len(names) and sum(width(s) for s in names[::step]) > room:
+        step += 1
+    return list(locs[::step]), list(names[::step])
+
+
+def _legend(ax, spec: dict, look: Look, n_series: int) -> None:
+    """A legend for several series (or a pie's slices): colour keys and names, placed by hand (fast)."""
+    colors = look.colors
+    if spec.get("legend") == "wedge":
+        names = list(spec["names"])
+    elif n_series > 1:
+        names = [f"Series {i + 1}" for i in range(n_series)]
+    else:
+        return
+    fig, fs = ax.figure, 0.8 * look.fontsize
+    w, h = fig.get_size_inches() * 72  # drawing pixels
+    box = ax.get_position()
+    line, key = 1.3 * fs / h, 0.9 * fs / w  # one entry's height, a key's width (figure fractions)
+    widths = [(len(name) * 0.6 * fs + 1.6 * fs) / w for name in names]
+    if look.legend in ("top", "bottom"):
+        y = box.y1 + 0.3 * line if look.legend == "top" else 0.6 * line + 6 / h
+        x = box.x0 + (box.width - sum(widths)) / 2
+        spots = [(x + sum(widths[:i]), y) for i in range(len(names))]
+    else:
+        x = box.x1 + 6 / w if look.legend == "right" else box.x1 - max(widths) - 4 / w
+        y = box.y0 + box.height / 2 + line * len(names) / 2 if look.legend == "right" else box.y1 - line
+        spots = [(x, y - i * line) for i in range(len(names))]
+    kind = spec.get("legend")
+    for i, ((x, y), name) in enumerate(zip(spots, names, strict=True)):
+        color = colors[i % len(colors)]
+        if kind == "line":
+            fig.add_artist(Line2D([x, x + key], [y + line / 3] * 2, color=color, lw=look.linewidth))
+        elif kind == "point":
+            fig.add_artist(Line2D([x + key / 2], [y + line / 3], color=color, marker="o", ms=0.5 * fs))
+        else:
+            fig.add_artist(Rectangle((x, y), key, line * 0.6, color=color))
+        fig.text(x + key * 1.4, y, name, color=look.text, family=look.font, fontsize=fs)
+
+
+def draw_varied(
+    kind: str, look: Look, data: Data, *, size_px: int = 128, fig: Figure | None = None
+) -> Figure:
+    """Draw one v2 chart on an Agg figure whose longest side is ``size_px``; return it, not yet rendered."""
+    scale = size_px / max(look.width, look.height)
+    w, h = look.width, look.height  # drawing pixels = points
+    fig = _empty_figure(fig)
+    fig.set(size_inches=(w / 72, h / 72), dpi=72 * scale, facecolor=look.paper)
+    ax = fig.axes[0]
+    spec = KINDS[kind].draw(ax, data, look, 1.0)
+    axis, fs = spec.get("axis", True), look.fontsize
+    cw, tick, pad = 0.6 * fs, 4.0, 6.0  # character width, tick length, margin (pixels)
+    ticks = [([], []), ([], [])]
+    if axis and look.ticks:
+        (x0, x1), (y0, y1) = spec["lims"]
+        horizontal = spec.get("cat_axis") == 1
+        ticks = [
+            _ticks(
+                x0, x1, 0.7 * w, lambda s: (len(s) + 2.5) * cw, spec.get("integer_x", False) or horizontal
+            ),
+            _ticks(y0, y1, 0.6 * h, lambda s: 2.5 * fs, False),
+        ]
+        if spec.get("cats"):
+            i = spec["cat_axis"]
+            room, width = (0.85 * h, lambda s: 1.3 * fs) if i else (0.8 * w, lambda s: (len(s) + 1.5) * cw)
+            ticks[i] = _thin(*spec["cats"], room, width)
+    ychars = max((len(s) for s in ticks[1][1]), default=0)
+    n_series = len(data["values"])
+    many = spec.get("legend") == "wedge" or n_series > 1
+    legend_room = max((len(s) for s in spec.get("names", ["Series 1"])), default=6) * cw + 2.5 * fs
+    left = pad + (1.5 * fs if look.ylabel and axis else 0) + (tick + 3 + cw * ychars if ticks[1][0] else 0)
+    bottom = pad + (1.5 * fs if look.xlabel and axis else 0) + (tick + 3 + fs if ticks[0][0] else 0)
+    top = pad + (1.8 * fs if look.title else 0) + 0.5 * fs
+    right = pad + (0.5 * cw * len(ticks[0][1][-1]) if ticks[0][1] else 0)
+    if many and look.legend in ("right", "top", "bottom"):
+        extra = {"right": legend_room, "top": 1.6 * fs, "bottom": 1.6 * fs}[look.legend]
+        right, top = right + extra * (look.legend == "right"), top + extra * (look.legend == "top")
+        bottom += extra * (look.legend == "bottom")
+    pl, pb, pr, pt = look.pads
+    left, bottom, right, top = left + pl * w, bottom + pb * h, right + pr * w, top + pt * h
+    aw, ah = max(w - left - right, 0.25 * w), max(h - bottom - top, 0.25 * h)
+    ax.set(position=(left / w, bottom / h, aw / w, ah / h), facecolor=look.plot_bg)
+    ax.set_xlim(*spec["lims"][0])
+    ax.set_ylim(*spec["lims"][1])
+    text = dict(color=look.text, family=look.font, fontsize=fs)
+    if look.title:
+        x, align = (left / w, "left") if look.title_left else ((left + aw / 2) / w, "center")
+        fig.text(x, 1 - pad / h, look.title, ha=align, va="top", **text | {"fontsize": 1.15 * fs})
+    if many and look.legend != "none":
+        _legend(ax, spec, look, n_series)
+    if not axis:
+        ax.set_frame_on(False)
+        return fig
+    for name, spine in ax.spines.items():
+        shown = {"box": True, "open": name in ("left", "bottom"), "bottom": name == "bottom"}.get(
+            look.spines, False
+        )
+        spine.set_visible(shown)
+        spine.set(color=look.text if look.theme != "spreadsheet" else look.grid_color, linewidth=0.8)
+    _draw_ticks(ax, ticks, look, aw, ah)
+    if look.xlabel:
+        fig.text((left + aw / 2) / w, pad / h, look.xlabel, ha="center", va="bottom", **text)
+    if look.ylabel:
+        fig.text(pad / w, (bottom + ah / 2) / h, look.ylabel, ha="left", va="center", rotation=90, **text)
+    if look.annotate:
+        (x0, x1), (y0, y1) = spec["lims"]
+        if spec.get("cat_axis") == 1:
+            ax.axvline(x0 + 0.6 * (x1 - x0), color=look.text, lw=1, ls="--")
+        else:
+            ax.axhline(y0 + 0.6 * (y1 - y0), color=look.text, lw=1, ls="--")
+        ax.text(x0 + 0.05 * (x1 - x0), y0 + 0.9 * (y1 - y0), "Note", **text | {"fontsize": 0.8 * fs})
+    return fig
+
+
+def _draw_ticks(ax, ticks: list, look: Look, aw: float, ah: float) -> None:
+    """Tick marks, tick labels and grid lines (line collections and texts, no matplotlib Axis)."""
+    text = dict(color=look.text, family=look.font, fontsize=0.9 * look.fontsize, clip_on=False)
+    for i, (locs, names) in enumerate(ticks):  # 0: x axis, 1: y axis
+        trans = ax.get_xaxis_transform() if i == 0 else ax.get_yaxis_transform()
+        off = 4.0 / (ah if i == 0 else aw)
+        seg = (lambda t, a, b: ((t, a), (t, b))) if i == 0 else (lambda t, a, b: ((a, t), (b, t)))
+        if look.spines != "none":
+            marks = LineCollection([seg(t, 0, -off) for t in locs], colors=look.text, lw=0.8)
+            ax.add_collection(marks, autolim=False).set(transform=trans, clip_on=False)
+        if look.grid in ("both", "xy"[i]):
+            grid = LineCollection([seg(t, 0, 1) for t in locs], colors=look.grid_color, lw=0.8)
+            ax.add_collection(grid, autolim=False).set(transform=trans, zorder=0.5)
+        align = dict(ha="center", va="top") if i == 0 else dict(ha="right", va="center")
+        for t, s in zip(locs, names, strict=True):
+            xy = (t, -off - 3 / ah) if i == 0 else (-off - 3 / aw, t)
+            ax.text(*xy, s, transform=trans, **align, **text)
+
+
+def render_varied(fig: Figure, jpeg: int = 0) -> Image.Image:
+    """Render a figure from :func:`draw_varied` to an RGB image, through JPEG at quality ``jpeg`` if > 0."""
+    fig.canvas.draw()
+    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+    if jpeg:
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=jpeg)
+        image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    return image

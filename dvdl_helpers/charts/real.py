@@ -1,0 +1,176 @@
+"""Any chart picture to the classifier's input, the shipped real charts, and classifying your own files.
+
+:func:`prepare_chart` is the one preparation of every picture the classifier sees, generated or real,
+in training and in use: transparency onto white, gray, light paper (a dark theme is inverted), the
+empty margins cropped, padded to a square with the paper's gray (the aspect ratio is kept), shrunk.
+"""
+
+from __future__ import annotations
+
+import csv
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .. import paths
+from .clean import CHART_TYPES
+
+#: The input size of the course's chart classifier (pixels of the square gray picture).
+INPUT_SIZE = 64
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+REAL_CHARTS_DIR = paths.REPO_ROOT / "datasets" / "vega-lite-charts"
+MODEL_FILE = "chart_classifier.keras"
+
+
+def prepare_chart(
+    image: Image.Image | Path | str, size: int = INPUT_SIZE, *, crop: bool = True, pad: bool = True
+) -> np.ndarray:
+    """One picture (any size, aspect, mode, transparency, theme) → ``size×size`` uint8 gray, light paper.
+
+    ``crop``: cut the margins that hold only paper; ``pad``: keep the aspect ratio by padding to a
+    square with the paper's gray (else stretch).
+    """
+    image = image if isinstance(image, Image.Image) else Image.open(image)
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    gray = image.convert("L")
+    if max(gray.size) > 4 * size:  # cheap first shrink of large pictures (keeps the aspect ratio)
+        factor = max(1, max(gray.size) // (2 * size))
+        gray = gray.reduce(factor) if factor > 1 else gray
+    pixels = np.asarray(gray)
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    paper = int(np.median(border))
+    if paper < 128:  # dark theme: the negative has light paper
+        pixels, paper = 255 - pixels, 255 - paper
+    if crop:
+        ink = np.abs(pixels.astype(np.int16) - paper) > 24
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if len(rows) and len(cols):
+            margin = max(1, round(0.02 * max(pixels.shape)))
+            top, bottom = max(rows[0] - margin, 0), min(rows[-1] + margin + 1, pixels.shape[0])
+            left, right = max(cols[0] - margin, 0), min(cols[-1] + margin + 1, pixels.shape[1])
+            pixels = pixels[top:bottom, left:right]
+    gray = Image.fromarray(np.ascontiguousarray(pixels))
+    if pad:
+        side = max(gray.size)
+        gray = ImageOps.pad(gray, (side, side), color=paper, method=Image.Resampling.NEAREST)
+    return np.asarray(gray.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0))
+
+
+def prepare_files(
+    files: Iterable[Path | str], size: int = INPUT_SIZE, **options
+) -> tuple[np.ndarray, list[Path], list[str]]:
+    """Prepare files with :func:`prepare_chart`: ``(images N×size×size, files read, problems)``.
+
+    An unreadable file is named in ``problems`` (with the reason) and skipped; the rest are read.
+    """
+    images, done, problems = [], [], []
+    for file in map(Path, files):
+        try:
+            images.append(prepare_chart(file, size, **options))
+            done.append(file)
+        except (OSError, UnidentifiedImageError, ValueError) as error:
+            problems.append(f"{file}: cannot read it as an image ({error.__class__.__name__}: {error})")
+    return np.stack(images) if images else np.empty((0, size, size), np.uint8), done, problems
+
+
+def expand_inputs(inputs: Sequence[Path | str]) -> list[Path]:
+    """Files as given, folders replaced by the pictures in them (sorted, recursively)."""
+    files = []
+    for item in map(Path, inputs):
+        if item.is_dir():
+            files += sorted(p for p in item.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        else:
+            files.append(item)
+    return files
+
+
+def load_prepared_charts(
+    folder: Path | str, size: int = INPUT_SIZE, **options
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A generated folder-per-type data set through :func:`prepare_chart`: ``(x, y, class_names)``.
+
+    Classes are the sub-folders in sorted order, files sorted by name (within a type, the position is
+    the chart's index).
+    """
+    folder = Path(folder)
+    class_names = sorted(d.name for d in folder.iterdir() if d.is_dir() and any(d.glob("*.png")))
+    files = [sorted((folder / name).glob("*.png")) for name in class_names]
+    x, _, problems = prepare_files([p for group in files for p in group], size, **options)
+    if problems:
+        raise OSError("\n".join(problems))
+    return x, np.repeat(np.arange(len(files)), [len(f) for f in files]), class_names
+
+
+def load_real_charts(
+    size: int = INPUT_SIZE, folder: Path | str = REAL_CHARTS_DIR, **options
+) -> tuple[np.ndarray, np.ndarray, list[Path]]:
+    """The shipped real charts (Vega-Lite gallery), prepared like training input: ``(x, type names, files)``.
+
+    ``x``: N×size×size uint8 gray; the type names include ``"box"``, a type the classifier never learns.
+    """
+    folder = Path(folder)
+    with (folder / "labels.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    x, files, problems = prepare_files([folder / row["file"] for row in rows], size, **options)
+    if problems:
+        raise OSError("\n".join(problems))
+    return x, np.array([row["type"] for row in rows]), files
+
+
+def balanced_accuracy(
+    truth: Sequence[str], predicted: Sequence[str], types: Sequence[str] = CHART_TYPES
+) -> float:
+    """The mean over ``types`` (those present in ``truth``) of the share of each type's charts named right."""
+    truth, predicted = np.asarray(truth), np.asarray(predicted)
+    recalls = [np.mean(predicted[truth == kind] == kind) for kind in types if np.any(truth == kind)]
+    return float(np.mean(recalls))
+
+
+def default_model_path() -> Path:
+    """Where notebook 05 and ``charts train`` save the classifier."""
+    return paths.models_dir() / MODEL_FILE
+
+
+def classify(
+    files: Sequence[Path | str], model=None, *, problems: list[str] | None = None
+) -> list[tuple[str, float] | None]:
+    """Each picture's chart type and probability, in the order of ``files``: ``[(type, probability), ...]``.
+
+    ``model``: a Keras model or a ``.keras`` file (default: the one notebook 05 or ``charts train``
+    saved). An unreadable file gets ``None`` and is skipped; its name and the reason are appended to
+    ``problems`` if given (else a warning says it). Nothing is written anywhere.
+    """
+    if model is None or isinstance(model, (str, Path)):
+        path = Path(model) if model is not None else default_model_path()
+        if not path.exists():
+            raise FileNotFoundError(
+                f"no chart classifier at {path}: run notebook 05, or train one with "
+                "'python -m dvdl_helpers.charts train' (or pass another model file)"
+            )
+        from .. import env
+
+        env.quiet_tensorflow()  # late: reading pictures needs no TensorFlow
+        import keras
+
+        model = keras.models.load_model(path, compile=False)
+    files = [Path(f) for f in files]
+    x, read, found = prepare_files(files, int(model.input_shape[1]))
+    if problems is not None:
+        problems += found
+    else:
+        for problem in found:
+            warnings.warn(problem, stacklevel=2)
+    results: dict[Path, tuple[str, float]] = {}
+    if len(x):
+        logits = model.predict(x[..., None].astype("float32") / 255.0, verbose=0, batch_size=64)
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        names = sorted(CHART_TYPES)
+        results = {f: (names[int(p.argmax())], float(p.max())) for f, p in zip(read, probs, strict=True)}
+    return [results.get(f) for f in files]

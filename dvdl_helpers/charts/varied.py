@@ -1,0 +1,393 @@
+"""Generator v2: charts in the looks of common tools and in each type's variants, one table entry per type.
+
+:data:`KINDS` maps a chart type to its data *sampler* (random numbers and a variant: grouped or stacked
+bars, donut or exploded pie, dense time series, bubbles, stacked areas, histograms with gaps or a
+density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``). Adding a type or a variant is
+one entry or one branch. :func:`draw_varied` lays out any chart in a :class:`~.looks.Look` the fast way
+of :mod:`.clean` (ticks and margins computed beforehand, no layout pass), at the look's drawing size,
+then the picture is shrunk to the stored size (fonts and lines shrink with it, as on a thumbnail).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+
+from .looks import HELDOUT_THEMES, MONTHS, TRAIN_THEMES, WORDS, Look, sample_look
+
+Data = dict  # "values", "x" (lists of series), "variant" and a few options per type
+
+
+def _sig(a) -> list[float]:
+    return [float(f"{v:.4g}") for v in np.ravel(a)]
+
+
+def _labels(rng: np.random.Generator, n: int) -> list[str]:
+    """Category names: letters, months, words or numbers."""
+    choice = int(rng.integers(4))
+    if choice == 0 and n <= 12:
+        return list(MONTHS[:n])
+    if choice == 1 and n <= len(WORDS):
+        start = int(rng.integers(len(WORDS) - n + 1))
+        return WORDS[start : start + n]
+    if choice == 2:
+        return [chr(65 + i % 26) * (1 + i // 26) for i in range(n)]
+    return [str(int(rng.integers(1990, 2000)) + i) for i in range(n)]
+
+
+def bars(ax: Axes, positions, heights, width, bottom=0.0, *, horizontal: bool = False, **style) -> None:
+    """Rectangles as one ``PolyCollection`` (much faster than ``ax.bar``'s one patch per bar)."""
+    positions, heights = np.asarray(positions, float), np.asarray(heights, float)
+    bottom = np.broadcast_to(np.asarray(bottom, float), positions.shape)
+    widths = np.broadcast_to(np.asarray(width, float), positions.shape)
+    lo, hi = positions - widths / 2, positions + widths / 2
+    boxes = np.stack(
+        [
+            np.stack([lo, bottom], 1),
+            np.stack([lo, bottom + heights], 1),
+            np.stack([hi, bottom + heights], 1),
+            np.stack([hi, bottom], 1),
+        ],
+        axis=1,
+    )
+    if horizontal:
+        boxes = boxes[..., ::-1]
+    color = style.pop("color")
+    ax.add_collection(PolyCollection(boxes, facecolors=color, **style), autolim=False)
+
+
+def sample_bars(rng: np.random.Generator) -> Data:
+    """Bars: one series, grouped or stacked series; few wide or many thin; value labels on few."""
+    variant = str(rng.choice(["single", "single", "single", "grouped", "stacked", "colored"]))
+    many = rng.random() < 0.2 and variant in ("single", "colored")
+    n = int(rng.integers(13, 41)) if many else int(rng.integers(2, 13 if variant == "single" else 9))
+    series = int(rng.integers(2, 5)) if variant in ("grouped", "stacked") else 1
+    scale = float(rng.choice([1, 10, 100, 1000, 1e5]))
+    base = rng.uniform(0.1, 1, (series, n))
+    if rng.random() < 0.3:  # sorted, as in a ranking
+        base = -np.sort(-base, axis=1)
+    negative = variant == "single" and rng.random() < 0.08
+    values = scale * (base - 0.45 if negative else base)
+    return dict(
+        values=[_sig(v) for v in values],
+        x=[],
+        variant=variant,
+        labels=_labels(rng, n),
+        width=float(rng.uniform(0.45, 0.95)),
+        value_labels=bool(n <= 10 and rng.random() < 0.25),
+        edge=bool(rng.random() < 0.25),
+    )
+
+
+def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = False) -> dict:
+    """Vertical (``bar``) or horizontal (``hbar``) bars; return the axes' limits and category ticks."""
+    values, colors, variant = np.asarray(data["values"]), look.colors, data["variant"]
+    series, n = values.shape
+    width, positions = data["width"], np.arange(n, dtype=float)
+    edge = dict(edgecolors=look.paper, lw=0.8 * k) if data["edge"] else dict(edgecolors="none")
+    bottom = np.zeros(n)
+    for s in range(series):
+        color = (
+            [colors[i % len(colors)] for i in range(n)] if variant == "colored" else colors[s % len(colors)]
+        )
+        if variant == "grouped":
+            offset = (s - (series - 1) / 2) * width / series
+            bars(
+                ax, positions + offset, values[s], width / series, color=color, horizontal=horizontal, **edge
+            )
+        else:
+            base = bottom if variant == "stacked" else 0
+            bars(ax, positions, values[s], width, base, color=color, horizontal=horizontal, **edge)
+        bottom = bottom + values[s]
+    top = bottom if variant == "stacked" else values.max(axis=0)
+    if data["value_labels"]:
+        for p, v in zip(positions, top, strict=True):
+            xy, align = (
+                ((v, p), dict(ha="left", va="center"))
+                if horizontal
+                else ((p, v), dict(ha="center", va="bottom"))
+            )
+            ax.text(
+                *xy, f" {v:.3g}", color=look.text, fontsize=0.8 * look.fontsize, family=look.font, **align
+            )
+    low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
+    cats = (list(positions), data["labels"]) if n <= 14 else None
+    lims = [(-0.6, n - 0.4), (low, high)]
+    return dict(lims=lims[::-1] if horizontal else lims, cats=cats, cat_axis=int(horizontal), legend="patch")
+
+
+def sample_hbars(rng: np.random.Generator) -> Data:
+    """Horizontal bars: the same variants as vertical ones, longer names on the category axis."""
+    return sample_bars(rng)
+
+
+def draw_hbars(ax: Axes, data: Data, look: Look, k: float) -> dict:
+    """Horizontal bars."""
+    return draw_bars(ax, data, look, k, horizontal=True)
+
+
+def sample_lines(rng: np.random.Generator) -> Data:
+    """Lines: random walks, seasonal curves or trends; one to five series; dense or sparse; markers or not."""
+    variant = str(rng.choice(["walk", "walk", "seasonal", "trend", "dense"]))
+    series = int(rng.integers(1, 6)) if rng.random() < 0.5 else 1
+    n = int(rng.integers(150, 500)) if variant == "dense" else int(rng.integers(5, 60))
+    t = np.arange(n, dtype=float)
+    drift = rng.normal(0, 0.3, (series, 1))
+    if variant == "seasonal":
+        period = rng.uniform(0.15, 0.6) * n
+        ys = np.sin(2 * np.pi * t / period + rng.uniform(0, 6, (series, 1))) + rng.normal(
+            0, 0.15, (series, n)
+        )
+    elif variant == "trend":
+        ys = drift * t + rng.normal(0, rng.uniform(0.1, 2), (series, n))
+    else:
+        ys = np.cumsum(rng.normal(drift, 1, (series, n)), axis=1)
+    ys = ys * float(rng.choice([1, 10, 100, 1000])) + float(rng.choice([0, 0, 50, 1000]))
+    x0 = 0 if rng.random() < 0.5 else int(rng.integers(1950, 2010))
+    return dict(
+        values=[_sig(y) for y in ys],
+        x=[_sig(t + x0)],
+        variant=variant,
+        markers=bool(n <= 40 and rng.random() < 0.35),
+        marker=str(rng.choice(list("os^D"))),
+        dashed=bool(series > 1 and rng.random() < 0.2),
+    )
+
+
+def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> dict:
+    """Lines, with markers or dashes in some variants."""
+    x, colors = np.asarray(data["x"][0]), look.colors
+    lw = look.linewidth * k * (0.6 if data["variant"] == "dense" else 1)
+    for s, y in enumerate(data["values"]):
+        style = dict(marker=data["marker"], ms=2.5 * lw + 2 * k) if data["markers"] else {}
+        ls = ("-", "--", ":", "-.")[s % 4] if data["dashed"] else "-"
+        ax.plot(x, y, color=colors[s % len(colors)], lw=lw, ls=ls, label=f"Series {s + 1}", **style)
+    ys = np.concatenate(data["values"])
+    return dict(lims=[(x.min(), x.max()), _pad(ys.min(), ys.max())], integer_x=True, legend="line")
+
+
+def sample_scatter(rng: np.random.Generator) -> Data:
+    """Scatters: clouds with a trend, clusters or none; few or many points; bubbles; hollow markers."""
+    variant = str(rng.choice(["trend", "trend", "clusters", "cloud", "bubbles", "curve"]))
+    groups = int(rng.integers(2, 5)) if variant == "clusters" or rng.random() < 0.2 else 1
+    n = int(np.exp(rng.uniform(np.log(15), np.log(900))))
+    xs, ys = [], []
+    bend = float(rng.choice([-1.0, 1.0])) * rng.uniform(0.15, 0.5)  # curve: rising or falling
+    slope, noise = rng.normal(0, 1), rng.uniform(0.1, 1.5)
+    for g in range(groups):
+        m = max(4, n // groups)
+        if variant == "clusters":
+            center = rng.normal(0, 3, 2)
+            xs.append(rng.normal(center[0], rng.uniform(0.3, 1.2), m))
+            ys.append(rng.normal(center[1], rng.uniform(0.3, 1.2), m))
+            continue
+        x = rng.uniform(0, 10, m) if rng.random() < 0.5 else rng.normal(5, 2, m)
+        y = slope * x + rng.normal(g * 2, noise * 3, m)
+        y = np.exp(bend * x) * (1 + rng.normal(0, noise / 2, m)) if variant == "curve" else y
+        xs.append(x)
+        ys.append(y if variant != "cloud" else rng.normal(0, 1, m))
+    scale = float(rng.choice([1, 10, 100, 1000]))
+    return dict(
+        values=[_sig(scale * y) for y in ys],
+        x=[_sig(x) for x in xs],
+        variant=variant,
+        sizes=_sig(rng.uniform(0.3, 4, sum(map(len, xs)))) if variant == "bubbles" else [],
+        diameter=float(rng.uniform(0.008, 0.022)),  # marker size, a share of the picture's longest side
+        hollow=bool(rng.random() < 0.35),
+        alpha=float(rng.choice([1.0, 0.7, 0.5])),
+        marker=str(rng.choice(list("oooos^D"))),
+    )
+
+
+def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> dict:
+    """Points, one colour per group; bubbles scale each point's area."""
+    colors, sizes, start = look.colors, np.asarray(data["sizes"]), 0
+    base = (data["diameter"] * max(look.width, look.height) * k) ** 2
+    for g, (x, y) in enumerate(zip(data["x"], data["values"], strict=True)):
+        area = base * (sizes[start : start + len(x)] ** 2 * 3 if len(sizes) else 1)
+        start += len(x)
+        color = colors[g % len(colors)]
+        face = (
+            dict(facecolors="none", edgecolors=color)
+            if data["hollow"]
+            else dict(color=color, edgecolors="none")
+        )
+        ax.scatter(
+            x,
+            y,
+            area,
+            marker=data["marker"],
+            alpha=data["alpha"],
+            lw=(1.6 if data["hollow"] else 0.8) * k,
+            label=f"Group {g + 1}",
+            **face,
+        )
+    xs, ys = np.concatenate(data["x"]), np.concatenate(data["values"])
+    return dict(lims=[_pad(xs.min(), xs.max()), _pad(ys.min(), ys.max())], legend="point")
+
+
+def sample_pie(rng: np.random.Generator) -> Data:
+    """Pies: plain, donut or exploded; 2 to 9 slices; names or percentages on the slices, or neither."""
+    n = int(rng.integers(2, 10))
+    return dict(
+        values=[_sig(100 * rng.uniform(0.1, 1, n))],
+        x=[],
+        variant=str(rng.choice(["pie", "pie", "donut", "exploded"])),
+        labels=_labels(rng, n),
+        text=str(rng.choice(["none", "none", "names", "percent"])),
+        start=float(rng.choice([0, 90, rng.uniform(0, 360)])),
+        edge=bool(rng.random() < 0.6),
+    )
+
+
+def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
+    """A pie, donut or exploded pie."""
+    n, variant = len(data["values"][0]), data["variant"]
+    wedge = dict(width=0.45 if variant == "donut" else 1, edgecolor=look.paper, lw=(1.5 * k) * data["edge"])
+    text = dict(color=look.text, family=look.font, fontsize=0.85 * look.fontsize)
+    ax.pie(
+        data["values"][0],
+        labels=data["labels"] if data["text"] == "names" else None,
+        colors=[look.colors[i % len(look.colors)] for i in range(n)],
+        startangle=data["start"],
+        explode=[0.08] * n if variant == "exploded" else None,
+        wedgeprops=wedge,
+        textprops=text,
+        autopct="%.0f%%" if data["text"] == "percent" else None,
+        pctdistance=0.78 if variant == "donut" else 0.6,
+    )
+    ax.set_aspect("equal")
+    return dict(lims=[(-1.3, 1.3), (-1.3, 1.3)], axis=False, legend="wedge", names=data["labels"])
+
+
+def sample_histogram(rng: np.random.Generator) -> Data:
+    """Histograms of skewed, normal or two-peaked samples: filled, gaps, outline, density curve, overlap."""
+    n, shape = int(rng.integers(100, 5000)), int(rng.integers(4))
+    draws = [
+        rng.normal(size=n),
+        rng.gamma(rng.uniform(1.5, 5), size=n),
+        rng.lognormal(0, 0.5, n),
+        np.concatenate([rng.normal(0, 1, n // 2), rng.normal(rng.uniform(2, 4), 1, n - n // 2)]),
+    ]
+    sample = draws[shape] * float(rng.choice([1, 10, 100])) + float(rng.choice([0, 50]))
+    counts, edges = np.histogram(sample, bins=int(rng.integers(6, 50)))
+    variant = str(rng.choice(["filled", "filled", "filled", "gaps", "outline", "density", "overlap"]))
+    second = np.histogram(sample + rng.normal(np.std(sample), np.std(sample) / 2, n), bins=edges)[0]
+    values = [counts, second] if variant == "overlap" else [counts]
+    return dict(
+        values=[_sig(v) for v in values], x=[_sig(edges)], variant=variant, edge=bool(rng.random() < 0.5)
+    )
+
+
+def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> dict:
+    """Adjacent bins (or with small gaps); an outline, a density curve or two overlapping samples."""
+    edges, colors, variant = np.asarray(data["x"][0]), look.colors, data["variant"]
+    widths, centers = np.diff(edges), (edges[:-1] + edges[1:]) / 2
+    for s, counts in enumerate(data["values"]):
+        color = colors[s % len(colors)]
+        if variant == "outline":
+            ax.stairs(counts, edges, color=color, lw=look.linewidth * k)
+            continue
+        shrink = 0.85 if variant == "gaps" else 1.0
+        edge = dict(edgecolors=look.paper if data["edge"] and s == 0 else "none", lw=0.8 * k)
+        bars(
+            ax,
+            centers,
+            counts,
+            widths * shrink,
+            color=color,
+            alpha=0.6 if variant == "overlap" else 1,
+            **edge,
+        )
+    if variant == "density":
+        counts = np.asarray(data["values"][0])
+        smooth = np.convolve(counts, np.hanning(7)[1:-1] / np.hanning(7).sum(), mode="same")  # 5 taps
+        ax.plot(
+            centers, smooth, color=look.text if len(colors) < 2 else colors[1], lw=1.5 * look.linewidth * k
+        )
+    top = max(max(v) for v in data["values"])
+    return dict(
+        lims=[(edges[0] - widths[0] * 0.6, edges[-1] + widths[0] * 0.6), (0, 1.06 * top)], legend="patch"
+    )
+
+
+def sample_area(rng: np.random.Generator) -> Data:
+    """Areas: one filled series, stacked layers, or overlapping translucent series."""
+    variant = str(rng.choice(["single", "single", "stacked", "stacked", "overlap", "smooth"]))
+    series = 1 if variant == "single" else int(rng.integers(2, 7))
+    series = int(rng.integers(1, 4)) if variant == "smooth" else series
+    n = int(rng.integers(6, 40)) if rng.random() < 0.6 else int(rng.integers(40, 300))
+    walks = np.cumsum(rng.normal(0, 1, (series, n)), axis=1)
+    walks = np.abs(walks) + rng.uniform(1, 6, (series, 1))
+    if variant == "smooth":  # densities, bumps and S-curves, as in density plots and cumulative areas
+        t = np.linspace(-3, 3, n)[None]
+        bumps = np.exp(
+            -0.5 * ((t - rng.uniform(-2, 2, (series, 1))) / rng.uniform(0.4, 1.5, (series, 1))) ** 2
+        )
+        walks = bumps if rng.random() < 0.7 else 1 / (1 + np.exp(-2 * t)) + 0 * bumps
+    if rng.random() < 0.3:
+        walks += np.sin(np.linspace(0, rng.uniform(3, 12), n))[None] * rng.uniform(1, 3)
+    x0 = 0 if rng.random() < 0.5 else int(rng.integers(1950, 2010))
+    scale = float(rng.choice([1, 10, 100, 1000]))
+    return dict(
+        values=[_sig(scale * np.maximum(w, 0.0 if variant == "smooth" else 0.1)) for w in walks],
+        x=[_sig(np.arange(n) + x0)],
+        variant=variant,
+        outline=bool(rng.random() < 0.5),
+    )
+
+
+def draw_area(ax: Axes, data: Data, look: Look, k: float) -> dict:
+    """Filled areas down to zero: stacked, or overlapping with transparency; with or without an edge line."""
+    x, values, colors = np.asarray(data["x"][0]), np.asarray(data["values"]), look.colors
+    lw = look.linewidth * k * data["outline"]
+    if data["variant"] == "overlap":
+        for s, y in enumerate(values):
+            ax.fill_between(x, y, color=colors[s % len(colors)], alpha=0.45, lw=0)
+            if lw:
+                ax.plot(x, y, color=colors[s % len(colors)], lw=lw)
+        top = values.max()
+    else:
+        edge = look.paper if len(values) > 1 else colors[0]
+        ax.stackplot(
+            x, *values, colors=[colors[s % len(colors)] for s in range(len(values))], edgecolor=edge, lw=lw
+        )
+        top = values.sum(axis=0).max()
+    return dict(lims=[(x.min(), x.max()), (0, 1.05 * top)], integer_x=True, legend="patch")
+
+
+@dataclasses.dataclass(frozen=True)
+class ChartKind:
+    """One chart type of generator v2: how to draw random data for it, and how to draw it."""
+
+    sample: Callable[[np.random.Generator], Data]
+    draw: Callable[[Axes, Data, Look, float], dict]
+
+
+KINDS = {
+    "bar": ChartKind(sample_bars, draw_bars),
+    "hbar": ChartKind(sample_hbars, draw_hbars),
+    "line": ChartKind(sample_lines, draw_lines),
+    "scatter": ChartKind(sample_scatter, draw_scatter),
+    "pie": ChartKind(sample_pie, draw_pie),
+    "histogram": ChartKind(sample_histogram, draw_histogram),
+    "area": ChartKind(sample_area, draw_area),
+}
+VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
+#: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
+VARIED_VERSION = 3
+
+
+def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
+    span = (hi - lo) or abs(hi) or 1.0
+    return lo - frac * span, hi + frac * span
+
+
+def varied_spec(seed: int, kind: str, index: int, style: str = "varied") -> tuple[Look, Data]:
+    """Return ``(look, data)`` of chart ``index`` of type ``kind`` in the v2 data set of ``seed``."""
+    rng = np.random.default_rng([seed, 2 + list(VARIED_STYLES).index(style), list(KINDS).index(kind), index])
+    return sample_look(rng, VARIED_STYLES[style]), KINDS[kind].sample(rng)
