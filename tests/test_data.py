@@ -151,3 +151,23 @@ def test_flatten_scale_and_one_hot():
     assert encoded.shape == (2, 10) and encoded[0, 3] == 1 and encoded.sum() == 2
     with pytest.raises(ValueError, match=r"0\.\.9"):
         data.one_hot(np.array([10]))
+
+
+def test_image_batch_shapes_and_scales():
+    images = np.full((2, 3, 3), 255, dtype=np.uint8)
+    batch = data.image_batch(images)
+    assert batch.shape == (2, 3, 3, 1) and batch.dtype == np.float32 and batch.max() == 1.0
+    assert data.image_batch(images[0]).shape == (1, 3, 3, 1), "one H×W image"
+    floats = np.full((1, 3, 3, 1), 0.5, dtype=np.float64)
+    assert data.image_batch(floats).max() == np.float32(0.5), "floats are kept, not divided"
+    with pytest.raises(ValueError, match="Expected"):
+        data.image_batch(np.zeros((1, 2, 2, 1, 1)))
+
+
+def test_square_images_from_rows_channels_or_squares():
+    rows = np.arange(2 * 16).reshape(2, 16)
+    assert data.square_images(rows).shape == (2, 4, 4)
+    assert data.square_images(rows.reshape(2, 4, 4, 1)).shape == (2, 4, 4)
+    assert (data.square_images(rows)[1, 0] == [16, 17, 18, 19]).all()
+    with pytest.raises(ValueError, match="square"):
+        data.square_images(np.zeros((2, 15)))

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import numpy as np
 
 from dvdl_helpers import env, paths
 
@@ -72,3 +76,26 @@ def test_tensorboard_status_explains_a_missing_program(monkeypatch, tmp_path):
     finally:
         env.tensorboard_status.cache_clear()  # the next caller sees the real program again
     assert not ok and "did not start" in text
+
+
+def test_use_test_environment_sets_the_course_settings_and_path(monkeypatch):
+    for name in env.TEST_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PATH", "/usr/bin")
+    env.use_test_environment()
+    env.use_test_environment()  # twice: PATH gets this Python's folder once
+    assert all(os.environ[name] == value for name, value in env.TEST_ENVIRONMENT.items())
+    folders = os.environ["PATH"].split(os.pathsep)
+    assert folders[0] == str(Path(sys.executable).parent) and folders.count(folders[0]) == 1
+
+
+def test_course_notebooks_are_the_numbered_ones_in_order():
+    names = [path.name for path in paths.course_notebooks()]
+    assert names == sorted(names) and names[0].startswith("00_")
+    assert all(name[:2].isdigit() and name[2] == "_" and name.endswith(".ipynb") for name in names)
+
+
+def test_package_version_and_usable_cores():
+    assert env.package_version("no-such-package-xyz") == "not installed"
+    assert env.package_version("no-such-package-xyz", "numpy") == np.__version__
+    assert 1 <= env.usable_cores() <= (os.cpu_count() or 1)

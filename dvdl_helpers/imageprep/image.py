@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import numpy as np
-from PIL import ExifTags, Image, ImageColor, ImageFilter, ImageOps
+from PIL import ExifTags, Image, ImageColor, ImageOps
 
 __all__ = ["FITS", "UsageError", "mnist_preset", "prepare_image"]
 
@@ -106,7 +105,9 @@ def _prepare(source: PathLike | Image.Image, opts: _Options) -> tuple[Image.Imag
                 image, notes = _decode(file_image, opts)
     image = _flatten(image, opts.gray, opts.background)
     if opts.preset == "mnist":
-        image, more = _mnist(image)
+        from dvdl_helpers.imageprep import arrays  # NumPy only when needed: see arrays.py
+
+        image, more = arrays.mnist(image, _MNIST_WORK)
         return image, notes + more
     if opts.size is not None:
         image = _fit(image, opts.size, opts.fit, opts.background)
@@ -148,7 +149,9 @@ def _scaled_size(size: tuple[int, int], target: tuple[int, int], fit: str) -> tu
 def _flatten(image: Image.Image, gray: bool, background: tuple[int, int, int]) -> Image.Image:
     """Return ``image`` as ``L`` or ``RGB``: deep modes scaled to 8 bits, transparency on ``background``."""
     if image.mode in _DEEP_MODES:
-        image = _to_8bit(image)
+        from dvdl_helpers.imageprep import arrays  # NumPy only when needed: see arrays.py
+
+        image = arrays.to_8bit(image)
     if image.mode == "La":  # premultiplied alpha
         image = image.convert("LA")
     if image.mode in ("RGBa", "PA") or "transparency" in image.info:  # incl. a palette's transparent colour
@@ -165,25 +168,6 @@ def _flatten(image: Image.Image, gray: bool, background: tuple[int, int, int]) -
         image = image.convert("RGB")
     target = "L" if gray else "RGB"
     return image if image.mode == target else image.convert(target)
-
-
-def _to_8bit(image: Image.Image) -> Image.Image:
-    """Map a 16-bit image by the 16-bit range (v / 257), a 32-bit integer or float one by its actual range.
-
-    16-bit values mean the same brightness in every file (0 black, 65535 white), as ImageMagick and
-    scikit-image read them: a dark scan stays dark. 32-bit integers and floats have no agreed range, so
-    their minimum becomes 0 and their maximum 255.
-    """
-    values = np.asarray(image, dtype=np.float64)
-    if image.mode.startswith("I;16"):
-        return Image.fromarray(np.round(values / 257).astype(np.uint8))
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return Image.new("L", image.size)
-    low, high = finite.min(), finite.max()
-    values = np.nan_to_num(values, nan=low, posinf=high, neginf=low)
-    scaled = (values - low) * (255 / (high - low)) if high > low else np.clip(values, 0, 255)
-    return Image.fromarray(np.round(scaled).astype(np.uint8))
 
 
 def _fit(
@@ -210,41 +194,3 @@ def _fit(
         image.resize(inner, LANCZOS, reducing_gap=3.0), ((width - inner[0]) // 2, (height - inner[1]) // 2)
     )
     return canvas
-
-
-def _mnist(gray: Image.Image) -> tuple[Image.Image, list[str]]:
-    """The MNIST recipe on a grayscale photo: ink map, bounding box → 20×20, centre of mass → (14, 14)."""
-    gray = gray.copy()
-    gray.thumbnail((_MNIST_WORK, _MNIST_WORK), LANCZOS)
-    # The paper: a closing (max filter wider than a pen stroke, then a min filter as wide), smoothed. The
-    # max filter alone would take the lit side's brightness into a shadow's edge, which then counts as ink.
-    small = gray.resize((64, 64), Image.Resampling.BOX).filter(ImageFilter.MaxFilter(15))
-    small = small.filter(ImageFilter.MinFilter(15))
-    paper = np.asarray(small.filter(ImageFilter.GaussianBlur(4)).resize(gray.size, Image.Resampling.BILINEAR))
-    darkness = np.clip(paper.astype(np.float32) - np.asarray(gray, dtype=np.float32), 0, None)
-    contrast = np.percentile(darkness, 99.9)
-    if contrast < 32:
-        return Image.new("L", (28, 28)), ["no dark ink found: blank output"]
-    ink = np.clip(darkness / contrast, 0, 1)
-    ink[ink < 0.3] = 0  # paper texture and faint shadows
-    rows, cols = np.nonzero(ink >= 0.5)
-    ink = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-    # Into a 40-pixel box first: there a stroke thinner than MNIST's (4-7 px at that scale) is thickened.
-    scale = 40 / max(ink.shape)
-    box = (max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale)))
-    big = Image.fromarray((ink * 255).astype(np.uint8)).resize(box, LANCZOS)
-    mask = np.pad(np.asarray(big) >= 128, 1)
-    edge = mask & ~(np.roll(mask, 1, 0) & np.roll(mask, -1, 0) & np.roll(mask, 1, 1) & np.roll(mask, -1, 1))
-    stroke = 2 * mask.sum() / max(1, edge.sum())  # ≈ width of a long thin shape: area / (perimeter / 2)
-    if stroke < 4.5:  # MNIST's strokes are 4-7 px wide at this scale
-        big = big.filter(ImageFilter.MaxFilter(3 if stroke >= 2.5 else 5))
-    digit = np.asarray(big.resize(((box[0] + 1) // 2, (box[1] + 1) // 2), LANCZOS), dtype=np.float64)
-    digit = np.clip(digit * (255 / max(digit.max(), 1)), 0, 255)
-    # Place the 20×20 box so that the centre of mass lands on (14, 14), keeping all of it in the field.
-    ys, xs = np.indices(digit.shape)
-    total = digit.sum()
-    top = int(np.clip(round(14 - (ys * digit).sum() / total), 0, 28 - digit.shape[0]))
-    left = int(np.clip(round(14 - (xs * digit).sum() / total), 0, 28 - digit.shape[1]))
-    field_ = np.zeros((28, 28), np.uint8)
-    field_[top : top + digit.shape[0], left : left + digit.shape[1]] = np.round(digit).astype(np.uint8)
-    return Image.fromarray(field_), []
