@@ -32,6 +32,7 @@ from dvdl_helpers.plots.inside import (
     explanation_grid,
     feature_map_grid,
     filter_grid,
+    padding_comparison,
     top_activation_grid,
 )
 from dvdl_helpers.plots.latent import (
@@ -55,6 +56,7 @@ __all__ = [
     "image_comparison",
     "label_counts",
     "latent_paths",
+    "padding_comparison",
     "probabilities",
     "probe_curves",
     "reconstruction_rows",
