@@ -345,7 +345,7 @@ def padding_comparison(
     *,
     title: str = "Zero padding and the border of a feature map",
     input_label: str = "input as the layer sees it",
-    cell_size: float = 2.6,
+    cell_size: float = 2.3,
 ) -> Figure:
     """Show a padded input (H+2p × W+2p) with its original area outlined, next to feature maps (H×W).
 
@@ -359,7 +359,11 @@ def padding_comparison(
     if padded.ndim != 2 or min(padded.shape) <= 2 * pad:
         raise ValueError(f"Expected one padded H×W image larger than 2×pad={2 * pad}, got {padded.shape}.")
     fig, axes = plt.subplots(
-        1, 1 + len(maps), figsize=((1 + len(maps)) * cell_size + 1.2, cell_size + 0.9), squeeze=False
+        1,
+        1 + len(maps),
+        figsize=((1 + len(maps)) * cell_size + 1.6, cell_size + 1.0),
+        squeeze=False,
+        layout="constrained",
     )
     axes = axes[0]
     shown = axes[0].imshow(padded, cmap="gray_r")
