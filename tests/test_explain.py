@@ -193,3 +193,86 @@ def test_class_image_rows_top_activation_grid_and_embedding_maps(digits):
     assert fig.axes[0].get_xlabel() == "PC 1" and fig.axes[1].get_xlabel() == "dimension 1"
     assert fig.legends and fig.legends[0].get_title().get_text() == "digit"
     plt.close(fig)
+
+
+def test_integrated_gradients_are_complete(convnet, digits):
+    images, _ = digits
+    x = explain.to_model_input(images)
+    attributions = explain.integrated_gradients(convnet, images, 3, steps=64, batch_size=4)
+    assert attributions.shape == (6, 28, 28) and attributions.dtype == np.float32
+    scores = convnet(x, training=False)[:, 3].numpy()
+    blank = convnet(np.zeros_like(x), training=False)[:, 3].numpy()
+    np.testing.assert_allclose(attributions.sum(axis=(1, 2)), scores - blank, rtol=0.05, atol=1e-3)
+    assert (attributions[images == 0] == 0).all(), "no difference from the blank baseline, no attribution"
+
+
+def test_integrated_gradients_follow_the_formula_with_one_step(convnet, digits):
+    """With one midpoint step, IG is (x − x') times the gradient at the path's middle."""
+    images, _ = digits
+    x = explain.to_model_input(images[:2])
+    baseline = np.full_like(x, 0.2)
+    attributions = explain.integrated_gradients(convnet, images[:2], [1, 4], baseline=baseline, steps=1)
+    middle = explain.saliency_maps(convnet, (x + baseline) / 2, [1, 4], absolute=False)
+    np.testing.assert_allclose(attributions, (x - baseline)[..., 0] * middle, atol=1e-5)
+    with pytest.raises(ValueError, match="steps"):
+        explain.integrated_gradients(convnet, images, steps=0)
+
+
+def test_integrated_gradients_default_to_the_predicted_class(convnet, digits):
+    images, _ = digits
+    predicted = convnet(explain.to_model_input(images), training=False).numpy().argmax(axis=1)
+    np.testing.assert_allclose(
+        explain.integrated_gradients(convnet, images, steps=4),
+        explain.integrated_gradients(convnet, images, predicted, steps=4),
+    )
+
+
+def test_randomized_copy_has_the_architecture_but_new_weights(convnet):
+    copy = explain.randomized_copy(convnet, seed=3)
+    again = explain.randomized_copy(convnet, seed=3)
+    assert [layer.name for layer in copy.layers] == [layer.name for layer in convnet.layers]
+    kernels = [w for w in convnet.get_weights() if w.ndim > 1]
+    new_kernels = [w for w in copy.get_weights() if w.ndim > 1]
+    assert all(
+        a.shape == b.shape and not np.allclose(a, b) for a, b in zip(kernels, new_kernels, strict=True)
+    )
+    for a, b in zip(copy.get_weights(), again.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)  # seeded: the same copy every time
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman's rho the slow, obvious way: Pearson correlation of average ranks (ties share theirs)."""
+
+    def ranks(values: np.ndarray) -> np.ndarray:
+        return np.array([(values < v).sum() + ((values == v).sum() - 1) / 2 for v in values])
+
+    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+
+
+def test_rank_correlation_is_spearman_with_ties_and_a_mask():
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 4, size=(3, 6, 6)).astype(float)  # many ties
+    b = a + rng.normal(0, 1, size=a.shape)
+    expected = [_spearman(p.ravel(), q.ravel()) for p, q in zip(a, b, strict=True)]
+    np.testing.assert_allclose(explain.rank_correlation(a, b), expected)
+    assert explain.rank_correlation(a, -a)[0] == pytest.approx(-1.0)
+    mask = np.zeros((3, 6, 6), dtype=bool)
+    mask[:, :3] = True
+    expected = [_spearman(p[m], q[m]) for p, q, m in zip(a, b, mask, strict=True)]
+    np.testing.assert_allclose(explain.rank_correlation(a, b, mask=mask), expected)
+    assert np.isnan(explain.rank_correlation(np.zeros((1, 4, 4)), b[:1, :4, :4])[0]), "constant map"
+    with pytest.raises(ValueError, match="shape"):
+        explain.rank_correlation(a, b[:2])
+
+
+def test_roughness_is_lower_for_smoother_maps():
+    blob = np.zeros((1, 10, 10))
+    blob[0, 2:8, 2:8] = 1.0
+    speckle = np.zeros((1, 10, 10))
+    speckle[0, ::2, ::2] = 1.0
+    assert explain.roughness(blob)[0] < explain.roughness(speckle)[0]
+    assert explain.roughness(blob)[0] == pytest.approx(24 / 36)  # perimeter / area
+    assert explain.roughness(-blob)[0] == explain.roughness(blob)[0], "absolute values"
+    assert explain.roughness(np.zeros((2, 5, 5))).tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="N×H×W"):
+        explain.roughness(np.zeros((5, 5)))

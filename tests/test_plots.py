@@ -159,3 +159,20 @@ def test_histogram_with_marks():
     assert ax.get_title() == "h" and ax.get_xlabel() == "x" and ax.get_ylabel() == "count"
     assert len(ax.patches) == 10
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["mean"]
+
+
+def test_padding_comparison_outlines_the_image_and_shares_one_scale():
+    padded = np.pad(DIGITS[0] / 255 - 0.5, 2)  # a centred image, zero padded by 2
+    maps = {"zero padding": RNG.random((28, 28)), "paper padding": 2 * RNG.random((28, 28))}
+    fig = plots.padding_comparison(padded, 2, maps, title="padding")
+    assert fig._suptitle.get_text() == "padding"
+    titles = _titles(fig)
+    assert "zero padding" in titles and "paper padding" in titles
+    assert len(fig.axes[0].patches) == 1, "the image's area is outlined"
+    rectangle = fig.axes[0].patches[0]
+    assert (rectangle.get_width(), rectangle.get_height()) == (28, 28)
+    limits = {fig.axes[index].images[0].get_clim() for index in (1, 2)}
+    assert len(limits) == 1 and max(limits.pop()) == pytest.approx(maps["paper padding"].max())
+    assert {"value", "activation"} <= {ax.get_ylabel() for ax in fig.axes}
+    with pytest.raises(ValueError, match="padded"):
+        plots.padding_comparison(np.zeros((4, 4)), 2, maps)

@@ -33,6 +33,7 @@ from dvdl_helpers.plots.inside import (
     explanation_grid,
     feature_map_grid,
     filter_grid,
+    padding_comparison,
     top_activation_grid,
 )
 from dvdl_helpers.plots.latent import (
@@ -57,6 +58,7 @@ __all__ = [
     "image_comparison",
     "label_counts",
     "latent_paths",
+    "padding_comparison",
     "probabilities",
     "probe_curves",
     "reconstruction_rows",

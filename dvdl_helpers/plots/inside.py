@@ -336,3 +336,59 @@ def embedding_maps(
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 1 - 0.9 / (ncols * panel_size + 1.2), 1))
     return fig
+
+
+def padding_comparison(
+    padded: np.ndarray,
+    pad: int,
+    maps: dict[str, np.ndarray],
+    *,
+    title: str = "Zero padding and the border of a feature map",
+    input_label: str = "input as the layer sees it",
+    cell_size: float = 2.3,
+) -> Figure:
+    """Show a padded input (H+2p × W+2p) with its original area outlined, next to feature maps (H×W).
+
+    The input uses ``"gray_r"`` (high values dark), so padding that differs from the paper shows as a
+    frame around the outlined image; the maps (``{"panel title": H×W}``) share one ``"magma"`` scale
+    from 0, like :func:`feature_map_grid`.
+    """
+    from matplotlib.patches import Rectangle
+
+    padded = np.asarray(padded, dtype=np.float32)
+    if padded.ndim != 2 or min(padded.shape) <= 2 * pad:
+        raise ValueError(f"Expected one padded H×W image larger than 2×pad={2 * pad}, got {padded.shape}.")
+    fig, axes = plt.subplots(
+        1,
+        1 + len(maps),
+        figsize=((1 + len(maps)) * cell_size + 1.6, cell_size + 1.0),
+        squeeze=False,
+        layout="constrained",
+    )
+    axes = axes[0]
+    shown = axes[0].imshow(padded, cmap="gray_r")
+    axes[0].add_patch(
+        Rectangle(
+            (pad - 0.5, pad - 0.5),
+            padded.shape[1] - 2 * pad,
+            padded.shape[0] - 2 * pad,
+            fill=False,
+            edgecolor="tab:blue",
+            linewidth=1.5,
+            linestyle="--",
+        )
+    )
+    axes[0].set_title(f"{input_label}\n(dashed: the image, outside: padding)", fontsize=9)
+    _colorbar(fig, shown, axes[0], "value")
+    vmax = max(float(np.max(image)) for image in maps.values()) or 1.0
+    image = None
+    for ax, (name, feature_map) in zip(axes[1:], maps.items(), strict=True):
+        image = ax.imshow(np.asarray(feature_map), cmap="magma", vmin=0, vmax=vmax)
+        ax.set_title(name, fontsize=9)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if image is not None:
+        _colorbar(fig, image, axes[1:], "activation")
+    fig.suptitle(title)
+    return fig
