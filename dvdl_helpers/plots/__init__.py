@@ -36,6 +36,7 @@ from dvdl_helpers.plots.inside import (
 )
 from dvdl_helpers.plots.latent import (
     latent_paths,
+    latent_size_sweep,
     probe_curves,
     reconstruction_rows,
     thumbnail_map,
@@ -55,6 +56,7 @@ __all__ = [
     "image_comparison",
     "label_counts",
     "latent_paths",
+    "latent_size_sweep",
     "probabilities",
     "probe_curves",
     "reconstruction_rows",
