@@ -134,3 +134,12 @@ def test_latent_size_sweep_without_baseline_and_mismatched_lengths():
     assert len(fig.axes[0].get_lines()) == 1
     with pytest.raises(ValueError, match="PCA: 1 errors for 2 sizes"):
         plots.latent_size_sweep([1, 2], {"PCA": [1.0]})
+
+
+def test_latent_size_sweep_leaves_out_sizes_without_a_measurement():
+    fig = plots.latent_size_sweep(
+        [2, 4, 8], {"PCA": [3.0, 2.0, 1.0], "autoencoder": [3.5, float("nan"), 1.5]}
+    )
+    line = next(line for line in fig.axes[0].get_lines() if line.get_label() == "autoencoder")
+    np.testing.assert_array_equal(line.get_xdata(), [2, 8])
+    np.testing.assert_array_equal(line.get_ydata(), [3.5, 1.5])

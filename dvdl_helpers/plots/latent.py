@@ -267,7 +267,8 @@ def latent_size_sweep(
     """Plot reconstruction error against code size, one line per method (``errors[m][j]`` at ``sizes[j]``).
 
     The size axis is logarithmic (base 2) with a tick at every size; ``baseline`` (the error of a code of
-    zero numbers: the average image) is drawn as a dashed horizontal line.
+    zero numbers: the average image) is drawn as a dashed horizontal line. A NaN error leaves that size out
+    of its method's line.
     """
     sizes = [int(s) for s in sizes]
     for method, values in errors.items():
@@ -276,7 +277,10 @@ def latent_size_sweep(
     fig, ax = plt.subplots(figsize=(6.2, 4.0))
     markers = "osD^v<>"
     for j, (method, values) in enumerate(errors.items()):
-        ax.plot(sizes, values, marker=markers[j % len(markers)], ms=5, lw=1.5, label=method)
+        values = np.asarray(values, dtype=float)
+        measured = np.isfinite(values)  # NaN: a size this method was not run at
+        x = np.asarray(sizes)[measured]
+        ax.plot(x, values[measured], marker=markers[j % len(markers)], ms=5, lw=1.5, label=method)
     if baseline is not None:
         ax.axhline(baseline, color="0.5", ls="--", lw=1, label=baseline_label)
     ax.set_xscale("log", base=2)
