@@ -309,3 +309,42 @@ def chart_convnet(
     x = layers.Dropout(dropout, name="dropout")(x)
     logits = layers.Dense(num_classes, dtype="float32", name="logits")(x)
     return keras.Model(inputs, logits, name=name)
+
+
+def linear_autoencoder(
+    input_shape: tuple[int, int, int] = (48, 48, 1),
+    latent_dim: int = 2,
+    *,
+    name: str = "linear_autoencoder",
+) -> tuple[keras.Model, keras.Model, keras.Model]:
+    """Build a linear autoencoder, PCA's twin: ``(autoencoder, encoder, decoder)`` as in chart_autoencoder.
+
+    Encoder: flatten, dense ``latent_dim`` without activation (layer ``code``). Decoder: dense to every
+    pixel without activation (layer ``pixels``), reshape. Trained with the mean squared error it can at
+    best reach PCA's error with ``latent_dim`` components (the optimal linear code), and no lower.
+    """
+    pixels = 1
+    for side in input_shape:
+        pixels *= side
+    image = keras.Input(shape=input_shape, name="image")
+    flat = layers.Flatten(name="flatten")(image)
+    encoder = keras.Model(image, layers.Dense(latent_dim, name="code")(flat), name="encoder")
+    code_in = keras.Input(shape=(latent_dim,), name="code")
+    x = layers.Dense(pixels, dtype="float32", name="pixels")(code_in)
+    decoder = keras.Model(code_in, layers.Reshape(input_shape, name="reshape")(x), name="decoder")
+    autoencoder = keras.Model(image, decoder(encoder(image)), name=name)
+    return autoencoder, encoder, decoder
+
+
+def side_by_side(named_models: dict[str, keras.Model], input_shape: tuple[int, ...]) -> keras.Model:
+    """Join models that read the same input into one model with one output per name (a dict).
+
+    The models share no weights, so training the joint model on the sum of their losses
+    (``compile(loss={name: ...})``) gives each model exactly the gradients of its own loss: the same as
+    training them one by one, with one ``fit`` (one graph to trace, one loop) instead of many.
+    """
+    if not named_models:
+        raise ValueError("side_by_side needs at least one model")
+    image = keras.Input(shape=input_shape, name="image")
+    outputs = {name: model(image) for name, model in named_models.items()}
+    return keras.Model(image, outputs, name="side_by_side")

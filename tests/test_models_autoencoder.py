@@ -97,3 +97,73 @@ def test_a_few_steps_reduce_the_reconstruction_error():
     before = autoencoder.evaluate(x, x, verbose=0)
     autoencoder.fit(x, x, epochs=30, batch_size=16, verbose=0)
     assert autoencoder.evaluate(x, x, verbose=0) < 0.5 * before
+
+
+def test_linear_autoencoder_has_pca_shapes_and_no_activation():
+    autoencoder, encoder, decoder = models.linear_autoencoder((16, 16, 1), latent_dim=3)
+    assert encoder.output_shape == (None, 3)
+    assert decoder.output_shape == autoencoder.output_shape == (None, 16, 16, 1)
+    assert [layer.name for layer in encoder.layers[1:]] == ["flatten", "code"]
+    assert [layer.name for layer in decoder.layers[1:]] == ["pixels", "reshape"]
+    for name, model in [("code", encoder), ("pixels", decoder)]:
+        assert model.get_layer(name).get_config()["activation"] == "linear"
+    assert autoencoder.count_params() == (256 * 3 + 3) + (3 * 256 + 256)
+
+
+def test_linear_autoencoder_is_linear():
+    keras.utils.set_random_seed(0)
+    autoencoder, _, _ = models.linear_autoencoder((8, 8, 1), latent_dim=2)
+    rng = np.random.default_rng(0)
+    a, b = rng.random((2, 1, 8, 8, 1)).astype("float32")
+    zero = np.zeros_like(a)
+    inputs = {"a": a, "b": b, "ab": a + b, "0": zero}
+    out = {name: autoencoder.predict(x, verbose=0) for name, x in inputs.items()}
+    # affine: f(a + b) - f(0) = (f(a) - f(0)) + (f(b) - f(0))
+    np.testing.assert_allclose(out["ab"] - out["0"], out["a"] + out["b"] - 2 * out["0"], atol=1e-4)
+
+
+def test_linear_autoencoder_reaches_pca_but_not_below():
+    rng = np.random.default_rng(0)
+    basis = rng.normal(size=(3, 64))  # data near a 3-D subspace, plus a little noise
+    x = (rng.normal(size=(256, 3)) @ basis + 0.05 * rng.normal(size=(256, 64))).astype("float32")
+    centred = x - x.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    pca2 = centred @ vt[:2].T @ vt[:2] + x.mean(axis=0)
+    pca_error = float(np.mean((x - pca2) ** 2))
+    keras.utils.set_random_seed(0)
+    autoencoder, _, _ = models.linear_autoencoder((8, 8, 1), latent_dim=2)
+    autoencoder.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss="mse")
+    images = x.reshape(-1, 8, 8, 1)
+    autoencoder.fit(images, images, epochs=150, batch_size=256, verbose=0)
+    error = float(np.mean((autoencoder.predict(images, verbose=0) - images) ** 2))
+    assert pca_error * 0.99 <= error <= pca_error * 1.1
+
+
+def test_side_by_side_outputs_one_reconstruction_per_name():
+    first, _, _ = models.linear_autoencoder((8, 8, 1), latent_dim=2, name="first")
+    second, _, _ = models.chart_autoencoder((8, 8, 1), latent_dim=3, filters=(4,), hidden=8, name="second")
+    joint = models.side_by_side({"a": first, "b": second}, (8, 8, 1))
+    x = np.random.default_rng(0).random((5, 8, 8, 1)).astype("float32")
+    out = joint.predict(x, verbose=0)
+    assert set(out) == {"a", "b"}
+    np.testing.assert_allclose(out["a"], first.predict(x, verbose=0), atol=1e-5)
+    np.testing.assert_allclose(out["b"], second.predict(x, verbose=0), atol=1e-5)
+    assert joint.count_params() == first.count_params() + second.count_params()
+
+
+def test_side_by_side_trains_each_model_on_its_own_loss():
+    keras.utils.set_random_seed(0)
+    names = {k: models.linear_autoencoder((8, 8, 1), latent_dim=k, name=f"lin{k}")[0] for k in (1, 4)}
+    joint = models.side_by_side({f"k{k}": m for k, m in names.items()}, (8, 8, 1))
+    joint.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss={"k1": "mse", "k4": "mse"})
+    x = np.random.default_rng(1).random((64, 8, 8, 1)).astype("float32")
+    before = {k: float(np.mean((m.predict(x, verbose=0) - x) ** 2)) for k, m in names.items()}
+    joint.fit(x, {"k1": x, "k4": x}, epochs=40, batch_size=64, verbose=0)
+    after = {k: float(np.mean((m.predict(x, verbose=0) - x) ** 2)) for k, m in names.items()}
+    assert all(after[k] < 0.5 * before[k] for k in names), (before, after)
+    assert after[4] < after[1], "the wider code reconstructs better"
+
+
+def test_side_by_side_needs_a_model():
+    with pytest.raises(ValueError, match="at least one"):
+        models.side_by_side({}, (8, 8, 1))

@@ -112,3 +112,34 @@ def test_probe_curves_grid_and_correlations_in_the_legend():
     texts = [t.get_text() for t in axes[0, 0].get_legend().get_texts()]
     assert texts == ["unit 1 (ρ = +1.00)", "unit 2 (ρ = -1.00)"]
     assert [t.get_text() for t in axes[1, 1].get_legend().get_texts()] == ["unit 1", "unit 2"]
+
+
+def test_latent_size_sweep_one_line_per_method_on_a_log2_axis():
+    sizes = [2, 4, 8, 16, 32]
+    errors = {"PCA": [5, 4, 3, 2, 1], "autoencoder": [5.5, 4.5, 3.5, 3, 2.5]}
+    fig = plots.latent_size_sweep(sizes, errors, baseline=6.0, title="sweep")
+    ax = fig.axes[0]
+    assert ax.get_title() == "sweep" and ax.get_xlabel() and ax.get_ylabel()
+    assert ax.get_xscale() == "log"
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2", "4", "8", "16", "32"]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"PCA", "autoencoder", "average chart"}
+    np.testing.assert_array_equal(lines["PCA"].get_xdata(), sizes)
+    np.testing.assert_array_equal(lines["autoencoder"].get_ydata(), errors["autoencoder"])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["PCA", "autoencoder", "average chart"]
+
+
+def test_latent_size_sweep_without_baseline_and_mismatched_lengths():
+    fig = plots.latent_size_sweep([1, 2], {"PCA": [2.0, 1.0]})
+    assert len(fig.axes[0].get_lines()) == 1
+    with pytest.raises(ValueError, match="PCA: 1 errors for 2 sizes"):
+        plots.latent_size_sweep([1, 2], {"PCA": [1.0]})
+
+
+def test_latent_size_sweep_leaves_out_sizes_without_a_measurement():
+    fig = plots.latent_size_sweep(
+        [2, 4, 8], {"PCA": [3.0, 2.0, 1.0], "autoencoder": [3.5, float("nan"), 1.5]}
+    )
+    line = next(line for line in fig.axes[0].get_lines() if line.get_label() == "autoencoder")
+    np.testing.assert_array_equal(line.get_xdata(), [2, 8])
+    np.testing.assert_array_equal(line.get_ydata(), [3.5, 1.5])

@@ -38,6 +38,7 @@ from dvdl_helpers.plots.inside import (
 )
 from dvdl_helpers.plots.latent import (
     latent_paths,
+    latent_size_sweep,
     probe_curves,
     reconstruction_rows,
     thumbnail_map,
@@ -58,6 +59,7 @@ __all__ = [
     "image_comparison",
     "label_counts",
     "latent_paths",
+    "latent_size_sweep",
     "padding_comparison",
     "probabilities",
     "probe_curves",

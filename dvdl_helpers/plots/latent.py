@@ -250,3 +250,43 @@ def probe_curves(
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def latent_size_sweep(
+    sizes: Sequence[int],
+    errors: dict[str, Sequence[float]],
+    *,
+    baseline: float | None = None,
+    baseline_label: str = "average chart",
+    ylabel: str = "validation error (MSE per pixel)",
+    title: str = "Reconstruction error against the size of the code",
+) -> Figure:
+    """Plot reconstruction error against code size, one line per method (``errors[m][j]`` at ``sizes[j]``).
+
+    The size axis is logarithmic (base 2) with a tick at every size; ``baseline`` (the error of a code of
+    zero numbers: the average image) is drawn as a dashed horizontal line. A NaN error leaves that size out
+    of its method's line.
+    """
+    sizes = [int(s) for s in sizes]
+    for method, values in errors.items():
+        if len(values) != len(sizes):
+            raise ValueError(f"{method}: {len(values)} errors for {len(sizes)} sizes")
+    fig, ax = plt.subplots(figsize=(6.2, 4.0))
+    markers = "osD^v<>"
+    for j, (method, values) in enumerate(errors.items()):
+        values = np.asarray(values, dtype=float)
+        measured = np.isfinite(values)  # NaN: a size this method was not run at
+        x = np.asarray(sizes)[measured]
+        ax.plot(x, values[measured], marker=markers[j % len(markers)], ms=5, lw=1.5, label=method)
+    if baseline is not None:
+        ax.axhline(baseline, color="0.5", ls="--", lw=1, label=baseline_label)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(sizes, [str(s) for s in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("size of the code (neurons / components)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
