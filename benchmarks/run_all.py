@@ -2,11 +2,12 @@
 
 Runs ``bench_cnn.py``, ``bench_imageprep.py`` and ``bench_charts.py`` (each in its own process, each
 comparing against its own baseline in the same run and appending a JSON record to
-``benchmarks/results/<name>.jsonl``), then executes every notebook in test mode (a fresh kernel each,
+``benchmarks/results/<name>.jsonl``), then executes every notebook in its quick setting (a fresh kernel each,
 outputs not stored, in an empty temporary artifacts folder) and writes ``benchmarks/results/latest.md``
 and ``latest.json``.
 
-Usage: ``python benchmarks/run_all.py [--quick]`` (``--quick``: small settings, for a smoke test).
+Usage: ``python benchmarks/run_all.py [--quick] [--full]`` (``--quick``: small benchmark settings, for a smoke
+test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about an hour on 2 cores).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from dvdl_helpers.env import package_version
 
 REPO_ROOT = paths.REPO_ROOT
 BENCHES = ("cnn", "imageprep", "charts")
+#: The long-run times, written by ``--full`` (``make bench FULL=1``) and shown in every later table.
+FULL_RUN_RECORD = RESULTS / "notebooks_full.json"
 
 
 def _run_notebook_function():
@@ -88,22 +91,26 @@ def headlines(records: dict[str, dict]) -> list[str]:
     return lines
 
 
-def time_notebooks() -> list[dict]:
-    """Execute every notebook in test mode, in a fresh kernel, without storing outputs.
+def time_notebooks(*, full_run: bool = False) -> list[dict]:
+    """Execute every notebook in a fresh kernel, without storing outputs; return one row per notebook.
 
-    They run in order into an empty, temporary artifacts folder (``DVDL_ARTIFACTS``), as on a first run or
-    in CI: nothing drawn or trained earlier (the charts of notebooks 05-06, notebook 03's model) is reused.
+    The quick setting (what the stored outputs show), or the long run (``full_run``: ``DVDL_TEST_MODE=0``,
+    as a learner's ``FULL_RUN = True``). They run in order into an empty, temporary artifacts folder
+    (``DVDL_ARTIFACTS``), as on a first run or in CI: nothing drawn or trained earlier (the charts of
+    notebooks 05-06, notebook 03's model) is reused.
     """
     run_notebook = _run_notebook_function()
     saved = dict(os.environ)
     env.use_test_environment()
+    if full_run:
+        os.environ["DVDL_TEST_MODE"] = "0"
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="dvdl-bench-") as artifacts:
             os.environ["DVDL_ARTIFACTS"] = artifacts
             for path in paths.course_notebooks():
                 seconds = run_notebook(path, write=False)
-                print(f"== {path.name}: {seconds:.1f} s", flush=True)
+                print(f"== {path.name} ({'long run' if full_run else 'quick'}): {seconds:.1f} s", flush=True)
                 rows.append(
                     {"notebook": path.name, "seconds": round(seconds, 1), "within_60_s": seconds <= 60}
                 )
@@ -113,11 +120,35 @@ def time_notebooks() -> list[dict]:
     return rows
 
 
+def notebook_table(quick: list[dict], long_runs: dict | None) -> list[str]:
+    """The markdown table of notebook times: the quick setting now, the long run as last measured."""
+    long_seconds = {row["notebook"]: row["seconds"] for row in (long_runs or {}).get("notebooks", [])}
+    when = f" ({long_runs['date'][:10]}, `make bench FULL=1`)" if long_runs else ""
+    lines = [
+        "## Notebooks, each in a fresh kernel, in order, from an empty artifacts folder",
+        "",
+        f"| notebook | quick setting, s | ≤ 60 s | long run (`FULL_RUN = True`), s{when} |",
+        "|---|---:|:---:|---:|",
+    ]
+    for row in quick:
+        full = long_seconds.get(row["notebook"])
+        lines.append(
+            f"| {row['notebook']} | {row['seconds']:.1f} | {'yes' if row['within_60_s'] else 'NO'} | "
+            f"{'-' if full is None else f'{full:.0f}'} |"
+        )
+    total_full = f"**{sum(long_seconds.values()):.0f}**" if long_seconds else "-"
+    lines.append(f"| **all** | **{sum(row['seconds'] for row in quick):.0f}** | | {total_full} |")
+    return [*lines, ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run everything, write latest.md and latest.json, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small settings (smoke test)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip timing the notebooks")
+    parser.add_argument(
+        "--full", action="store_true", help="also time every notebook's long run (FULL_RUN; about an hour)"
+    )
     args = parser.parse_args(argv)
 
     started = dt.datetime.now(dt.UTC)
@@ -125,6 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     tables = {name: run_bench(name, args.quick) for name in BENCHES}
     records = {name: last_record(name) for name in BENCHES}
     notebooks = [] if args.no_notebooks else time_notebooks()
+    if args.full:
+        FULL_RUN_RECORD.write_text(
+            json.dumps(
+                {
+                    "date": started.isoformat(timespec="seconds"),
+                    "machine": machine(),
+                    "notebooks": time_notebooks(full_run=True),
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    long_runs = json.loads(FULL_RUN_RECORD.read_text()) if FULL_RUN_RECORD.exists() else None
     facts = machine()
     computer = {
         "cpu": facts["cpu"],
@@ -162,17 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     if notebooks:
-        lines += [
-            "## Notebooks, test mode, each in a fresh kernel, in order, from an empty artifacts folder",
-            "",
-            "| notebook | seconds | ≤ 60 s |",
-            "|---|---:|:---:|",
-        ]
-        lines += [
-            f"| {row['notebook']} | {row['seconds']:.1f} | {'yes' if row['within_60_s'] else 'NO'} |"
-            for row in notebooks
-        ]
-        lines.append("")
+        lines += notebook_table(notebooks, long_runs)
     for name in BENCHES:
         lines += [f"## bench_{name}.py", "", tables[name].strip(), ""]
     RESULTS.mkdir(parents=True, exist_ok=True)
