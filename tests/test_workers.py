@@ -129,3 +129,14 @@ def test_a_function_without_source_is_refused():
 def test_the_script_calls_the_function():
     script = workers.function_script(report_worker)
     assert script.startswith("def report_worker(") and "report_worker(**_kwargs)" in script
+
+
+@pytest.mark.after_notebooks
+def test_notebook_07_left_no_worker_process():
+    from dvdl_helpers import paths
+
+    results = sorted((paths.artifacts_dir() / "workers" / "07").glob("worker-*.json"))
+    if not results:
+        pytest.skip("notebook 07 has not run its workers yet (make outputs NB=...)")
+    pids = [json.loads(path.read_text())["pid"] for path in results]
+    assert len(pids) == 2 and workers.alive(pids) == [], f"worker processes left: {workers.alive(pids)}"
