@@ -23,6 +23,8 @@ def sgd_worker(out_dir, steps=6, global_batch=32):
     import numpy as np
     import tensorflow as tf
 
+    from dvdl_helpers import workers
+
     config = json.loads(os.environ.get("TF_CONFIG", "{}"))
     if config:
         tf.config.threading.set_intra_op_parallelism_threads(1)
@@ -30,8 +32,8 @@ def sgd_worker(out_dir, steps=6, global_batch=32):
     index = config.get("task", {}).get("index", 0)
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)
-    x = rng.random((steps * global_batch, 20), dtype=np.float32)
-    y = (x.sum(axis=1) > 10).astype(np.int64)
+    x = rng.standard_normal((steps * global_batch, 20), dtype=np.float32)
+    y = (x.sum(axis=1) > 0).astype(np.int64)
 
     def dataset_fn(context):
         ds = tf.data.Dataset.from_tensor_slices((x, y))
@@ -85,4 +87,4 @@ def test_two_workers_match_one_process_without_dropout(tmp_path, monkeypatch):
     )
     for key in alone.files:
         np.testing.assert_allclose(distributed[key], alone[key], rtol=1e-4, atol=1e-6)
-    assert single["losses"][-1] < single["losses"][0], "the loss should fall"
+    assert np.mean(single["losses"][-2:]) < np.mean(single["losses"][:2]), "the loss should fall"
