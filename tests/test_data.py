@@ -77,17 +77,22 @@ def test_keras_offline_says_how_to_prepare_an_offline_classroom(artifacts, offli
     assert "DVDL_MNIST=bundled" in message
 
 
-def test_keras_cache_is_used_when_present(artifacts, offline, tmp_path):
+def write_keras_cache(n_train: int, n_test: int) -> None:
+    """A small stand-in for Keras' mnist.npz, where ``load_mnist`` looks for it."""
     cache = data.keras_cache_path()
     cache.parent.mkdir(parents=True)
     rng = np.random.default_rng(0)
     np.savez(
         cache,
-        x_train=rng.integers(0, 256, (6000, 28, 28), dtype=np.uint8),
-        y_train=rng.integers(0, 10, 6000, dtype=np.uint8),
-        x_test=rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
-        y_test=rng.integers(0, 10, 100, dtype=np.uint8),
+        x_train=rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        y_train=rng.integers(0, 10, n_train, dtype=np.uint8),
+        x_test=rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        y_test=rng.integers(0, 10, n_test, dtype=np.uint8),
     )
+
+
+def test_keras_cache_is_used_when_present(artifacts, offline, tmp_path):
+    write_keras_cache(6000, 100)
     assert data.choose_source("auto") == ("keras", "Keras' cache is present")
     mnist = data.load_mnist(verbose=False)
     assert mnist.source == "keras"
@@ -96,16 +101,7 @@ def test_keras_cache_is_used_when_present(artifacts, offline, tmp_path):
 
 
 def test_quick_setting_cuts_the_full_source_to_the_bundled_size(artifacts, offline, capsys):
-    cache = data.keras_cache_path()
-    cache.parent.mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    np.savez(
-        cache,
-        x_train=rng.integers(0, 256, (9000, 28, 28), dtype=np.uint8),
-        y_train=rng.integers(0, 10, 9000, dtype=np.uint8),
-        x_test=rng.integers(0, 256, (1200, 28, 28), dtype=np.uint8),
-        y_test=rng.integers(0, 10, 1200, dtype=np.uint8),
-    )
+    write_keras_cache(9000, 1200)
     mnist = data.load_mnist("keras", quick=True)
     assert [len(split.labels) for split in mnist[:3]] == list(data.BUNDLED_SPLIT)
     assert "cut to the quick setting's size" in capsys.readouterr().out
