@@ -149,3 +149,21 @@ def test_saved_copy_loads_in_a_fresh_process_under_a_mixed_policy(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "['float32'] <dtype: 'float32'> (2, 10)"
+
+
+def test_saved_with_a_built_optimizer_loads_without_a_warning(tmp_path):
+    """Notebook 03 builds the copy's optimizer before saving: load_model then restores it silently."""
+    import warnings
+
+    import keras
+
+    copy = models.float32_copy(models.convnet(filters=(4, 8), dense_units=16))
+    copy.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    copy.optimizer.build(copy.trainable_variables)
+    path = tmp_path / "convnet.keras"
+    copy.save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = keras.models.load_model(path)
+    assert not [str(warning.message) for warning in caught]
+    assert len(loaded.optimizer.variables) == len(copy.optimizer.variables)
