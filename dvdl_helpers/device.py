@@ -9,6 +9,8 @@
 - :func:`strategy` returns a ``tf.distribute`` strategy: one that mirrors the model on every GPU when there
   are several, else the default one (a single device, no overhead).
 - :func:`detect` gathers all this in a :class:`DeviceSetup`; :func:`describe` says it in a few lines.
+- :func:`limit_cpu_isa` makes TensorFlow's oneDNN use only older vector instructions (e.g. ``"AVX2"``), so a
+  new CPU shows what a laptop without AVX-512 or bfloat16 gets; :func:`precision_policy` then picks float32.
 
 Importing this module does not import TensorFlow.
 """
@@ -27,6 +29,17 @@ from typing import Any
 #: ``/proc/cpuinfo`` flags of x86 CPUs that compute bfloat16 in hardware (Intel AMX, AVX-512 BF16 on
 #: Intel Cooper Lake+ and AMD Zen 4+). Without one, bfloat16 is emulated and slower than float32.
 NATIVE_BF16_FLAGS = ("amx_bf16", "avx512_bf16")
+#: The environment variables oneDNN (TensorFlow's CPU kernels) reads once, at start: its instruction-set cap.
+ISA_VARIABLES = ("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA")
+#: oneDNN instruction-set caps that still include bfloat16 arithmetic (anything else emulates it).
+BF16_ISA_CAPS = (
+    "AVX512_CORE_BF16",
+    "AVX512_CORE_FP16",
+    "AVX512_CORE_AMX",
+    "AVX512_CORE_AMX_FP16",
+    "AVX10",
+    "ALL",
+)
 #: The environment variable TensorFlow reads when it starts its GPUs: allocate memory as needed.
 MEMORY_GROWTH_VARIABLE = "TF_FORCE_GPU_ALLOW_GROWTH"
 #: GPUs from this compute capability on (Volta, 2017) have tensor cores that make float16 fast.
@@ -64,10 +77,30 @@ def cpu_native_bf16(flags: frozenset[str] | set[str] | None = None, *, system: s
     On other systems this returns False: there is no reliable check, and emulated bfloat16 is slow.
     """
     system = system or platform.system()
-    if system != "Linux":
+    if system != "Linux" or not isa_cap_allows_bf16():
         return False
     flags = cpu_flags(system=system) if flags is None else flags
     return any(flag in flags for flag in NATIVE_BF16_FLAGS)
+
+
+def isa_cap_allows_bf16(environ: dict[str, str] | None = None) -> bool:
+    """Return False when ``ONEDNN_MAX_CPU_ISA`` caps oneDNN below bfloat16 (e.g. ``AVX2``), else True."""
+    environ = os.environ if environ is None else environ
+    cap = next((environ[name] for name in ISA_VARIABLES if environ.get(name)), "").strip().upper()
+    return not cap or cap == "DEFAULT" or cap.startswith(BF16_ISA_CAPS)
+
+
+def limit_cpu_isa(isa: str = "AVX2") -> str:
+    """Cap TensorFlow's oneDNN CPU kernels at ``isa`` (e.g. ``"AVX2"``) to see what older CPUs get.
+
+    oneDNN reads the cap once, when TensorFlow starts: call this before ``env.quiet_tensorflow()`` (or
+    in a fresh process). Returns what was done. Below ``AVX512_CORE_BF16`` the precision policy becomes
+    float32, as on a CPU without bfloat16 units. Eigen kernels outside oneDNN are not capped.
+    """
+    os.environ[ISA_VARIABLES[0]] = isa.upper()
+    if "tensorflow" in sys.modules:
+        return f"too late: TensorFlow has started; set {ISA_VARIABLES[0]}={isa.upper()} in a fresh process"
+    return f"oneDNN capped at {isa.upper()} ({ISA_VARIABLES[0]}={isa.upper()})"
 
 
 def gpus() -> list[Any]:
@@ -132,6 +165,9 @@ def precision_policy(gpu_list: list[Any] | None = None, native_bf16: bool | None
     if native:
         flags = sorted(set(NATIVE_BF16_FLAGS) & cpu_flags()) or ["native bf16"]
         return "mixed_bfloat16", f"CPU computes bfloat16 in hardware ({', '.join(flags)}), float32 weights"
+    if not isa_cap_allows_bf16():
+        cap = next(os.environ[name] for name in ISA_VARIABLES if os.environ.get(name))
+        return "float32", f"oneDNN capped at {cap.upper()}: bfloat16 would be emulated, slower than float32"
     return "float32", "CPU without native bfloat16: emulating it would be slower than float32"
 
 

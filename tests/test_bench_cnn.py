@@ -42,6 +42,12 @@ def test_quick_run_records_both_configurations(bench, tmp_path, capsys):
     assert record["ratio"] == pytest.approx(
         record["fast"]["images_per_s"] / record["plain"]["images_per_s"], rel=0.01
     )
+    # (c) float32 is recorded where the policy is not float32 (a CPU with bfloat16 units)
+    third = record.get("fast_float32", record["fast"])
+    assert third["images_per_s"] > 0
+    assert record["ratio_float32"] == pytest.approx(
+        third["images_per_s"] / record["plain"]["images_per_s"], rel=0.01
+    )
     table = markdown.read_text()
     assert table.startswith("| configuration |") and "(a) plain" in table and "(b) course's fastest" in table
     assert "(a) plain" in capsys.readouterr().out
@@ -50,6 +56,7 @@ def test_quick_run_records_both_configurations(bench, tmp_path, capsys):
 def test_arguments(bench):
     args = bench.parse_args(["--quick"])
     assert args.images == 512 and args.epochs == 2 and args.rounds == 1
+    assert bench.parse_args(["--isa", "AVX2"]).isa == "AVX2"
     args = bench.parse_args([])
     assert args.images is None and args.epochs >= 3  # decided once the device is known
     assert args.rounds == 2
@@ -79,3 +86,9 @@ def test_markdown_table_from_a_record(bench):
     }
     table = bench.markdown_table(record)
     assert "**2.50×**" in table and "1,000" in table and "2,500" in table
+    assert "(c) the same in float32" not in table
+    record["fast_float32"] = {**part, "batch_size": 256, "images_per_s": 1400.0}
+    record.update(ratio_float32=1.4, ratio_float32_cpu_s=1.3, cpu_isa_cap="AVX2")
+    table = bench.markdown_table(record)
+    assert "(c) the same in float32" in table and "1,400" in table and "**1.40×**" in table
+    assert "capped at AVX2" in table

@@ -114,3 +114,31 @@ def test_time_fit_excludes_the_warm_up_epoch():
     assert len(timing.epoch_cpu_seconds) == 3 and timing.images_per_cpu_second > 0
     with pytest.raises(ValueError, match="warm-up"):
         device.time_fit(model, x, y, batch_size=16, epochs=1)
+
+
+@pytest.mark.parametrize(
+    ("cap", "allowed"),
+    [
+        ("", True),
+        ("DEFAULT", True),
+        ("AVX512_CORE_AMX", True),
+        ("avx512_core_bf16", True),
+        ("AVX2", False),
+        ("AVX512_CORE", False),
+        ("AVX512_CORE_VNNI", False),
+    ],
+)
+def test_isa_cap_below_bf16_means_float32(monkeypatch, cap, allowed):
+    assert device.isa_cap_allows_bf16({"ONEDNN_MAX_CPU_ISA": cap}) is allowed
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", cap)
+    assert device.cpu_native_bf16({"amx_bf16"}, system="Linux") is allowed
+    policy, reason = device.precision_policy([], native_bf16=None)
+    if not allowed:
+        assert policy == "float32" and cap.upper() in reason
+
+
+def test_limit_cpu_isa_sets_the_variable(monkeypatch):
+    monkeypatch.delenv("ONEDNN_MAX_CPU_ISA", raising=False)
+    message = device.limit_cpu_isa("avx2")
+    assert os.environ["ONEDNN_MAX_CPU_ISA"] == "AVX2"
+    assert "AVX2" in message
