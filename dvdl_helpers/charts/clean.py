@@ -245,6 +245,33 @@ def _draw_ticks(ax: Axes, ticks: list, style: Style, k: float, grid_axis: int) -
             ax.text(*xy, s, transform=trans, **align, **text)
 
 
+def empty_figure(fig: Figure | None) -> Figure:
+    """A figure with one bare axes: new, or ``fig`` emptied of an earlier chart and of what ax.pie changed."""
+    if fig is None:
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.xaxis.set_visible(False)
+        ax.yaxis.set_visible(False)
+        return fig
+    ax = fig.axes[0]
+    for artist in [
+        *ax.patches,
+        *ax.lines,
+        *ax.collections,
+        *ax.texts,
+        *fig.texts,
+        *fig.artists,
+        *fig.lines,
+        ax.legend_,
+    ]:
+        if artist is not None:
+            artist.remove()
+    ax.containers.clear()
+    ax.set(aspect="auto", frame_on=True)
+    return fig
+
+
 def draw_figure(
     kind: str,
     values: Sequence[Sequence[float]],
@@ -266,19 +293,8 @@ def draw_figure(
         raise ValueError(f"unknown chart type {kind!r}; choose from {CHART_TYPES}")
     (w, h), k = size_px, size_px[1] / 128  # k: pixel scale of lines, pads and fonts
     dpi, pt, tc = style.dpi * k, style.fontsize, style.text_color
-    if fig is None:
-        fig = Figure()
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.xaxis.set_visible(False)
-        ax.yaxis.set_visible(False)
-    else:  # remove what an earlier chart drew, undo what ax.pie changed
-        ax = fig.axes[0]
-        for artist in [*ax.patches, *ax.lines, *ax.collections, *ax.texts, *fig.texts, ax.legend_]:
-            if artist is not None:
-                artist.remove()
-        ax.containers.clear()
-        ax.set(aspect="auto", frame_on=True)
+    fig = empty_figure(fig)
+    ax = fig.axes[0]
     fig.set(size_inches=(w / dpi, h / dpi), dpi=dpi, facecolor=style.background)
     fs, pad, tl, cw = pt * dpi / 72, 3 * k, 3 * k, 0.62 * pt * dpi / 72  # font, pad, tick, char (pixels)
     text = dict(color=tc, family=style.font, fontsize=pt)

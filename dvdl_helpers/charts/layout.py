@@ -10,43 +10,15 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from .clean import _ticks
+from .clean import _ticks, empty_figure
 from .looks import Look
 from .varied import KINDS, Data
-
-
-def _empty_figure(fig: Figure | None) -> Figure:
-    """A figure with one bare axes: new, or ``fig`` emptied of what an earlier chart drew."""
-    if fig is None:
-        fig = Figure()
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.xaxis.set_visible(False)
-        ax.yaxis.set_visible(False)
-        return fig
-    ax = fig.axes[0]
-    for artist in [
-        *ax.patches,
-        *ax.lines,
-        *ax.collections,
-        *ax.texts,
-        *fig.texts,
-        *fig.artists,
-        *fig.lines,
-        ax.legend_,
-    ]:
-        if artist is not None:
-            artist.remove()
-    ax.containers.clear()
-    ax.set(aspect="auto", frame_on=True)
-    return fig
 
 
 def _thin(locs: list, names: list, room: float, width) -> tuple[list, list]:
@@ -97,7 +69,7 @@ def draw_varied(
     """Draw one v2 chart on an Agg figure whose longest side is ``size_px``; return it, not yet rendered."""
     scale = size_px / max(look.width, look.height)
     w, h = look.width, look.height  # drawing pixels = points
-    fig = _empty_figure(fig)
+    fig = empty_figure(fig)
     fig.set(size_inches=(w / 72, h / 72), dpi=72 * scale, facecolor=look.paper)
     ax = fig.axes[0]
     spec = KINDS[kind].draw(ax, data, look, 1.0)
