@@ -109,8 +109,17 @@ def time_notebooks(*, full_run: bool = False) -> list[dict]:
         with tempfile.TemporaryDirectory(prefix="dvdl-bench-") as artifacts:
             os.environ["DVDL_ARTIFACTS"] = artifacts
             for path in paths.course_notebooks():
-                seconds = run_notebook(path, write=False)
-                print(f"== {path.name} ({'long run' if full_run else 'quick'}): {seconds:.1f} s", flush=True)
+                setting = "long run" if full_run else "quick"
+                try:
+                    seconds = run_notebook(path, write=False)
+                except Exception as error:  # a failing notebook is named; the others are still timed
+                    reason = (str(error).strip().splitlines() or [type(error).__name__])[-1][:200]
+                    print(f"== {path.name} ({setting}): FAILED: {reason}", flush=True)
+                    rows.append(
+                        {"notebook": path.name, "seconds": None, "within_60_s": False, "error": reason}
+                    )
+                    continue
+                print(f"== {path.name} ({setting}): {seconds:.1f} s", flush=True)
                 rows.append(
                     {"notebook": path.name, "seconds": round(seconds, 1), "within_60_s": seconds <= 60}
                 )
@@ -130,14 +139,16 @@ def notebook_table(quick: list[dict], long_runs: dict | None) -> list[str]:
         f"| notebook | quick setting, s | ≤ 60 s | long run (`FULL_RUN = True`), s{when} |",
         "|---|---:|:---:|---:|",
     ]
+
+    def cell(seconds: float | None, digits: int) -> str:
+        return "failed" if seconds is None else f"{seconds:.{digits}f}"
+
     for row in quick:
-        full = long_seconds.get(row["notebook"])
-        lines.append(
-            f"| {row['notebook']} | {row['seconds']:.1f} | {'yes' if row['within_60_s'] else 'NO'} | "
-            f"{'-' if full is None else f'{full:.0f}'} |"
-        )
-    total_full = f"**{sum(long_seconds.values()):.0f}**" if long_seconds else "-"
-    lines.append(f"| **all** | **{sum(row['seconds'] for row in quick):.0f}** | | {total_full} |")
+        full = cell(long_seconds[row["notebook"]], 0) if row["notebook"] in long_seconds else "-"
+        ok = "yes" if row["within_60_s"] else "NO"
+        lines.append(f"| {row['notebook']} | {cell(row['seconds'], 1)} | {ok} | {full} |")
+    total_full = f"**{sum(s for s in long_seconds.values() if s):.0f}**" if long_seconds else "-"
+    lines.append(f"| **all** | **{sum(row['seconds'] or 0 for row in quick):.0f}** | | {total_full} |")
     return [*lines, ""]
 
 

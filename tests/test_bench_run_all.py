@@ -44,3 +44,11 @@ def test_without_a_long_run_record_the_column_says_so(run_all):
     table = run_all.notebook_table(QUICK, None)
     assert table[-2] == "| **all** | **81** | | - |"
     assert "make bench FULL=1" not in table[2]
+
+
+def test_a_failed_notebook_is_named_in_the_table(run_all):
+    failed = [*QUICK, {"notebook": "05_charts_classifier.ipynb", "seconds": None, "within_60_s": False}]
+    long_runs = {"date": "2026-11-27", "notebooks": [{"notebook": "00_setup.ipynb", "seconds": None}]}
+    table = run_all.notebook_table(failed, long_runs)
+    assert table[4] == "| 00_setup.ipynb | 20.4 | yes | failed |"
+    assert table[6] == "| 05_charts_classifier.ipynb | failed | NO | - |"
