@@ -7,13 +7,29 @@ labelled axes. In a notebook, assign the result (``fig = plots.digit_grid(...)``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
+
+
+def image_cells(axes_row: Sequence[Axes], count: int) -> Iterator[tuple[int, Axes]]:
+    """Yield ``(column, axes)`` for the first ``count`` cells of a row of image axes; blank the others.
+
+    Every cell loses its ticks (pictures have no axes to read); cells past ``count`` are switched off, so
+    a shorter row leaves white space instead of empty frames.
+    """
+    for col, ax in enumerate(axes_row):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if col >= count:
+            ax.axis("off")
+        else:
+            yield col, ax
 
 
 def digit_grid(

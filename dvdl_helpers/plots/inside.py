@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
+from dvdl_helpers.plots.basics import image_cells
 
 
 def _colorbar(fig: Figure, image: object, axes: object, label: str) -> None:
@@ -243,12 +244,7 @@ def class_image_rows(
         else:
             vmin, vmax, cmap = float(images.min()), float(images.max()), cmaps.get(name, "gray_r")
         image = None
-        for col, ax in enumerate(axes[row]):
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if col >= len(images):
-                ax.axis("off")
-                continue
+        for col, ax in image_cells(axes[row], len(images)):
             image = ax.imshow(images[col], cmap=cmap, vmin=vmin, vmax=vmax)
             if column_titles is not None and row == 0:
                 ax.set_title(column_titles[col], fontsize=9)
@@ -276,12 +272,7 @@ def top_activation_grid(
         len(top), ncols, figsize=(ncols * cell_size + 0.8, len(top) * cell_size * 1.15 + 0.6), squeeze=False
     )
     for row, (filter_index, indices) in enumerate(top.items()):
-        for col, ax in enumerate(axes[row]):
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if col >= len(indices):
-                ax.axis("off")
-                continue
+        for col, ax in image_cells(axes[row], len(indices)):
             ax.imshow(images[indices[col]], cmap="gray_r")
             if labels is not None:
                 ax.set_title(str(int(labels[indices[col]])), fontsize=8)

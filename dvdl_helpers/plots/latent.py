@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
+from dvdl_helpers.plots.basics import image_cells
 
 
 def _as_images(images: object) -> np.ndarray:
@@ -39,12 +40,7 @@ def reconstruction_rows(
     )
     for row, name in enumerate(names):
         images = _as_images(rows[name])
-        for col, ax in enumerate(axes[row]):
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if col >= len(images):
-                ax.axis("off")
-                continue
+        for col, ax in image_cells(axes[row], len(images)):
             ax.imshow(images[col], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             if column_titles is not None and row == 0 and col < len(column_titles):
                 ax.set_title(column_titles[col], fontsize=8)
