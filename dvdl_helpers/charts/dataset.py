@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -23,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in Jupyter
+
+from dvdl_helpers.env import usable_cores
 
 from . import clean
 from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure, render
@@ -80,8 +81,8 @@ class DatasetSummary:
 
 
 def default_jobs() -> int:
-    """Number of CPU cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """Number of CPU cores this process may use (the drawing pool's default size)."""
+    return usable_cores()
 
 
 def generate_dataset(

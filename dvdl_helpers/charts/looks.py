@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .clean import _MONTHS as _CLEAN_MONTHS
+
 PALETTES = {
     "tab10": ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"),
     "ggplot": ("#E24A33", "#348ABD", "#988ED5", "#777777", "#FBC15E", "#8EBA42", "#FFB5B8"),
@@ -150,7 +152,7 @@ WORDS = [
     "Green",
     "Blue",
 ]
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = (*_CLEAN_MONTHS, "Sep", "Oct", "Nov", "Dec")  # generator v1 uses the first eight
 
 
 @dataclasses.dataclass(frozen=True)
