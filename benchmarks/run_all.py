@@ -7,7 +7,10 @@ outputs not stored, in an empty temporary artifacts folder) and writes ``benchma
 and ``latest.json``.
 
 Usage: ``python benchmarks/run_all.py [--quick] [--full]`` (``--quick``: small benchmark settings, for a smoke
-test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about an hour on 2 cores).
+test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about 15 minutes on 2 cores).
+``--isa AVX2`` (``make bench ISA=AVX2``) only times the notebooks' quick settings with TensorFlow's oneDNN
+kernels capped at AVX2, hence in float32: what a laptop without AVX-512 or bfloat16 units gets, roughly (a
+newer CPU capped is still faster per core than an old one). The next ``make bench`` shows it as a column.
 """
 
 from __future__ import annotations
@@ -20,16 +23,18 @@ import os
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from _common import RESULTS, machine
 
-from dvdl_helpers import env, paths
+from dvdl_helpers import device, env, paths
 from dvdl_helpers.env import package_version
 
 REPO_ROOT = paths.REPO_ROOT
 BENCHES = ("cnn", "imageprep", "charts")
 #: The long-run times, written by ``--full`` (``make bench FULL=1``) and shown in every later table.
 FULL_RUN_RECORD = RESULTS / "notebooks_full.json"
+CAPPED_RECORD = RESULTS / "notebooks_avx2.json"  # quick settings, oneDNN capped at AVX2 (float32)
 
 
 def _run_notebook_function():
@@ -91,7 +96,56 @@ def headlines(records: dict[str, dict]) -> list[str]:
     return lines
 
 
-def time_notebooks(*, full_run: bool = False) -> list[dict]:
+def gpu_lines(path: Path | None = None) -> list[str]:
+    """The GPU section of the table: the newest GPU record of ``bench_cnn_backend.py``, with the CPU record
+    of the same machine where one was taken (``make bench`` does not rerun it: it needs a GPU)."""
+    path = path or RESULTS / "cnn_backend.jsonl"
+    if not path.exists():
+        return []
+    records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    gpu_records = [record for record in records if record["device"] != "CPU"]
+    if not gpu_records:
+        return []
+    gpu = gpu_records[-1]
+    same_machine = [
+        record
+        for record in records
+        if record["device"] == "CPU"
+        and record["date"][:10] == gpu["date"][:10]
+        and record["machine"]["cpu"] == gpu["machine"]["cpu"]
+    ]
+    a, b, recipe = gpu["plain"], gpu["fast"], gpu["recipe"]
+    lines = [
+        f"## GPU: `bench_cnn_backend.py` ({gpu['date'][:10]}, {gpu['device']}, Keras on {gpu['backend']}; "
+        "not rerun by `make bench`)",
+        "",
+        "| where | configuration | images/s | ms/step at batch 64 | notebook 03's 40-epoch recipe, s |",
+        "|---|---|---:|---:|---:|",
+        f"| {gpu['device']} | (a) plain `model.fit(numpy)`, batch 32, float32 | {a['images_per_s']:,.0f} | "
+        f"{a['ms_per_step_b64']:.2f} | |",
+        f"| {gpu['device']} | (b) batch 256, 8 steps/call, {b['precision']} | {b['images_per_s']:,.0f} | "
+        f"{b['ms_per_step_b64']:.2f} | {recipe['seconds']:.1f} |",
+    ]
+    if same_machine:
+        cpu = same_machine[-1]
+        lines.append(
+            f"| the same machine's {cpu['machine']['cores']} CPU cores | (a) plain, float32 (the recipe in "
+            f"{cpu['fast']['precision']}) | "
+            f"{cpu['plain']['images_per_s']:,.0f} | {cpu['plain']['ms_per_step_b64']:.2f} | "
+            f"{cpu['recipe']['seconds']:.1f} |"
+        )
+    lines += [
+        "",
+        f"(b)/(a) on the GPU: **{gpu['ratio']:.2f}×**. The recipe: {recipe['train_images']:,} digits, "
+        f"batch {recipe['batch_size']}, no augmentation; test accuracy {recipe['test_accuracy']:.2%}. "
+        "TensorFlow's GPU build was not on that machine, so these figures come from the same Keras model "
+        "on another backend.",
+        "",
+    ]
+    return lines
+
+
+def time_notebooks(*, full_run: bool = False, isa: str | None = None) -> list[dict]:
     """Execute every notebook in a fresh kernel, without storing outputs; return one row per notebook.
 
     The quick setting (what the stored outputs show), or the long run (``full_run``: ``DVDL_TEST_MODE=0``,
@@ -104,6 +158,8 @@ def time_notebooks(*, full_run: bool = False) -> list[dict]:
     env.use_test_environment()
     if full_run:
         os.environ["DVDL_TEST_MODE"] = "0"
+    if isa:  # inherited by every notebook's kernel, which starts TensorFlow afresh
+        device.limit_cpu_isa(isa)
     rows = []
     try:
         with tempfile.TemporaryDirectory(prefix="dvdl-bench-") as artifacts:
@@ -129,15 +185,22 @@ def time_notebooks(*, full_run: bool = False) -> list[dict]:
     return rows
 
 
-def notebook_table(quick: list[dict], long_runs: dict | None) -> list[str]:
-    """The markdown table of notebook times: the quick setting now, the long run as last measured."""
+def notebook_table(quick: list[dict], long_runs: dict | None, capped: dict | None = None) -> list[str]:
+    """The markdown table of notebook times: the quick setting now, the long run and the AVX2-capped quick
+    setting as last measured."""
     long_seconds = {row["notebook"]: row["seconds"] for row in (long_runs or {}).get("notebooks", [])}
+    capped_seconds = {row["notebook"]: row["seconds"] for row in (capped or {}).get("notebooks", [])}
     when = f" ({long_runs['date'][:10]}, `make bench FULL=1`)" if long_runs else ""
+    capped_head = (
+        f" quick, oneDNN capped at AVX2 (float32), s ({capped['date'][:10]}, `make bench ISA=AVX2`) |"
+        if capped
+        else ""
+    )
     lines = [
         "## Notebooks, each in a fresh kernel, in order, from an empty artifacts folder",
         "",
-        f"| notebook | quick setting, s | ≤ 60 s | long run (`FULL_RUN = True`), s{when} |",
-        "|---|---:|:---:|---:|",
+        f"| notebook | quick setting, s | ≤ 60 s | long run (`FULL_RUN = True`), s{when} |{capped_head}",
+        "|---|---:|:---:|---:|" + ("---:|" if capped else ""),
     ]
 
     def cell(seconds: float | None, digits: int) -> str:
@@ -146,9 +209,16 @@ def notebook_table(quick: list[dict], long_runs: dict | None) -> list[str]:
     for row in quick:
         full = cell(long_seconds[row["notebook"]], 0) if row["notebook"] in long_seconds else "-"
         ok = "yes" if row["within_60_s"] else "NO"
-        lines.append(f"| {row['notebook']} | {cell(row['seconds'], 1)} | {ok} | {full} |")
+        slow = cell(capped_seconds[row["notebook"]], 1) if row["notebook"] in capped_seconds else "-"
+        lines.append(
+            f"| {row['notebook']} | {cell(row['seconds'], 1)} | {ok} | {full} |"
+            + (f" {slow} |" if capped else "")
+        )
     total_full = f"**{sum(s for s in long_seconds.values() if s):.0f}**" if long_seconds else "-"
-    lines.append(f"| **all** | **{sum(row['seconds'] or 0 for row in quick):.0f}** | | {total_full} |")
+    total_capped = f" **{sum(s for s in capped_seconds.values() if s):.0f}** |" if capped else ""
+    lines.append(
+        f"| **all** | **{sum(row['seconds'] or 0 for row in quick):.0f}** | | {total_full} |{total_capped}"
+    )
     return [*lines, ""]
 
 
@@ -158,11 +228,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small settings (smoke test)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip timing the notebooks")
     parser.add_argument(
+        "--isa", default=None, help="only time the notebooks' quick settings with oneDNN capped at ISA (AVX2)"
+    )
+    parser.add_argument(
         "--full", action="store_true", help="also time every notebook's long run (FULL_RUN; about an hour)"
     )
     args = parser.parse_args(argv)
 
     started = dt.datetime.now(dt.UTC)
+    if args.isa:
+        rows = time_notebooks(isa=args.isa)
+        record = {
+            "date": started.isoformat(timespec="seconds"),
+            "isa": args.isa.upper(),
+            "machine": machine(),
+        }
+        CAPPED_RECORD.write_text(json.dumps({**record, "notebooks": rows}, indent=2) + "\n")
+        print(f"{sum(row['seconds'] or 0 for row in rows):.0f} s in all; written: {CAPPED_RECORD.name}")
+        return 0
     load = machine()["load_avg_1min"]  # before the benchmarks load the machine
     tables = {name: run_bench(name, args.quick) for name in BENCHES}
     records = {name: last_record(name) for name in BENCHES}
@@ -217,9 +300,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     if notebooks:
-        lines += notebook_table(notebooks, long_runs)
+        capped = json.loads(CAPPED_RECORD.read_text()) if CAPPED_RECORD.exists() else None
+        lines += notebook_table(notebooks, long_runs, capped)
     for name in BENCHES:
         lines += [f"## bench_{name}.py", "", tables[name].strip(), ""]
+    lines += gpu_lines()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text("\n".join(lines))
     (RESULTS / "latest.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -52,3 +52,43 @@ def test_a_failed_notebook_is_named_in_the_table(run_all):
     table = run_all.notebook_table(failed, long_runs)
     assert table[4] == "| 00_setup.ipynb | 20.4 | yes | failed |"
     assert table[6] == "| 05_charts_classifier.ipynb | failed | NO | - |"
+
+
+def _backend_record(device: str, date: str = "2026-11-27T18:07:00+00:00") -> dict:
+    timing = {"images_per_s": 1000.0, "ms_per_step_b64": 2.0, "precision": "float32"}
+    return {
+        "date": date,
+        "device": device,
+        "backend": "jax",
+        "machine": {"cpu": "Xeon", "cores": 16},
+        "plain": timing,
+        "fast": {**timing, "images_per_s": 5000.0, "precision": "mixed_float16"},
+        "ratio": 5.0,
+        "recipe": {"seconds": 8.5, "train_images": 3500, "batch_size": 128, "test_accuracy": 0.981},
+    }
+
+
+def test_gpu_section_shows_the_newest_gpu_record_and_its_machines_cpu(run_all, tmp_path):
+    import json
+
+    path = tmp_path / "cnn_backend.jsonl"
+    assert run_all.gpu_lines(path) == []  # no record: no section
+    path.write_text(json.dumps(_backend_record("CPU")) + "\n")
+    assert run_all.gpu_lines(path) == []  # CPU records alone: no GPU section
+    records = [_backend_record("GPU one", "2026-11-01T00:00:00+00:00"), _backend_record("NVIDIA H200")]
+    path.write_text("".join(json.dumps(record) + "\n" for record in [*records, _backend_record("CPU")]))
+    lines = run_all.gpu_lines(path)
+    assert "NVIDIA H200" in lines[0] and "GPU one" not in "\n".join(lines)
+    assert any(line.startswith("| the same machine's 16 CPU cores") for line in lines)
+    assert any("**5.00×**" in line for line in lines)
+
+
+def test_avx2_capped_times_are_a_column_of_their_own(run_all):
+    capped = {
+        "date": "2026-11-27T19:00:00+00:00",
+        "notebooks": [{"notebook": "03_convolutional_network.ipynb", "seconds": 120.4}],
+    }
+    table = run_all.notebook_table(QUICK, None, capped)
+    assert "capped at AVX2" in table[2] and table[3] == "|---|---:|:---:|---:|---:|"
+    assert table[4].endswith("| - | - |") and table[5].endswith("| - | 120.4 |")
+    assert table[6].endswith("| - | **120** |")
