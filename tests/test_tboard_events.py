@@ -1,31 +1,26 @@
-"""TensorBoard logs as notebook 01 writes them: scalars, histograms, weight images, a traced graph.
+"""Tests of dvdl_helpers.tboard.events: reading TensorBoard event files back.
 
-The first tests run a tiny training loop with the same calls and package helpers as the notebook into a
-temporary folder and read everything back. The last test reads the notebook's own logs, when the notebook
-has been run on this machine.
+A tiny training loop with the same calls and package helpers as notebook 01 (scalars, histograms, weight
+images, a traced graph) writes into a temporary folder, and everything is read back. Notebook 01 asserts
+the same facts of its own logs.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-import matplotlib  # noqa: E402
+from dvdl_helpers import plots, tboard  # noqa: E402
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from dvdl_helpers import paths, plots, tboard  # noqa: E402
-
-NOTEBOOK = "01_first_steps_mnist"
 GRAPH_OPS = {"MatMul", "Exp", "Log", "AssignSubVariableOp"}
 
 
-def _tiny_training_run(run_dir, steps: int = 20) -> None:
-    """Softmax regression on random data, logged exactly like the notebook's hand-written loop."""
+def _tiny_training_run(run_dir, steps: int = 20) -> dict[int, np.ndarray]:
+    """Softmax regression on random data, logged like notebook 01's hand-written loop; the weight images."""
     rng = np.random.default_rng(0)
     x_all = rng.random((200, 784)).astype(np.float32)
     y_all = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 200)]
@@ -46,6 +41,7 @@ def _tiny_training_run(run_dir, steps: int = 20) -> None:
 
     writer = tf.summary.create_file_writer(str(run_dir / "train"))
     rate = tf.constant(0.5)
+    weight_images = {}
     for step in range(1, steps + 1):
         index = rng.integers(0, 200, 50)
         if step == 1:
@@ -58,18 +54,25 @@ def _tiny_training_run(run_dir, steps: int = 20) -> None:
             tf.summary.scalar("accuracy", accuracy)
             if step % 10 == 0:
                 tf.summary.histogram("W", W)
-                tf.summary.image("weights", tboard.weights_to_image(W.numpy()))
+                weight_images[step] = tboard.weights_to_image(W.numpy())
+                tf.summary.image("weights", weight_images[step])
     with writer.as_default(step=steps):
         figure = plots.confusion_matrix(np.eye(3, dtype=int) * 5, title="test")
         tf.summary.image("confusion_matrix", tboard.figure_to_image(figure))
     writer.close()
+    return weight_images
 
 
 @pytest.fixture(scope="module")
-def tiny_logs(tmp_path_factory):
+def tiny_run(tmp_path_factory) -> tuple[Path, dict[int, np.ndarray]]:
+    """A log folder with one run, ``loop/train``, and the weight images logged in it by step."""
     log_dir = tmp_path_factory.mktemp("logs")
-    _tiny_training_run(log_dir / "loop")
-    return log_dir
+    return log_dir, _tiny_training_run(log_dir / "loop")
+
+
+@pytest.fixture(scope="module")
+def tiny_logs(tiny_run) -> Path:
+    return tiny_run[0]
 
 
 def test_scalars_are_read_back_for_every_step(tiny_logs):
@@ -101,75 +104,27 @@ def test_the_traced_graph_holds_the_real_ops(tiny_logs):
     assert set(ops["loop/train"]) >= GRAPH_OPS
 
 
-def test_weights_to_image_colours_sign_and_tiles():
-    weights = np.zeros((784, 10))
-    weights[0, 0], weights[0, 1] = 1.0, -1.0  # top-left pixel of tiles 0 and 1
-    image = tboard.weights_to_image(weights, scale=2, pad=1)
-    assert image.shape == (1, 2 * (2 * 29 + 1), 2 * (5 * 29 + 1), 3) and image.dtype == np.uint8
-    positive = image[0, 2, 2]  # tile 0, pixel (0, 0)
-    negative = image[0, 2, 2 + 2 * 29]  # tile 1, pixel (0, 0)
-    zero = image[0, 2 + 2 * 10, 2 + 2 * 10]  # tile 0, a pixel with weight 0
-    assert positive[2] > positive[0], "positive weights are blue"
-    assert negative[0] > negative[2], "negative weights are red"
-    assert zero.min() > 230, "zero is (nearly) white"
-    with pytest.raises(ValueError):
-        tboard.weights_to_image(np.zeros((100, 10)))
+def test_read_images_gives_back_the_logged_pixels(tiny_run):
+    log_dir, weight_images = tiny_run
+    images = tboard.read_images(log_dir / "loop" / "train", "weights")
+    assert [step for step, _ in images] == sorted(weight_images) == [10, 20]
+    for step, image in images:
+        assert image.dtype == np.uint8 and image.shape == weight_images[step].shape[1:]
+        np.testing.assert_array_equal(image, weight_images[step][0])  # PNG is lossless
+    (step, matrix), *_ = tboard.read_images(log_dir / "loop" / "train", "confusion_matrix")
+    assert step == 20 and matrix.ndim == 3 and matrix.shape[2] == 3
+    with pytest.raises(KeyError, match="absent"):
+        tboard.read_images(log_dir / "loop" / "train", "absent")
 
 
-def test_figure_to_image_renders_rgb_and_closes():
-    figure, ax = plt.subplots(figsize=(2, 1), dpi=50)
-    ax.set_title("x")
-    image = tboard.figure_to_image(figure)
-    assert image.shape == (1, 50, 100, 3) and image.dtype == np.uint8
-    assert not plt.fignum_exists(figure.number)
+def test_read_scalars_finds_what_tf_summary_wrote(tmp_path):
+    import tensorflow as tf
 
-
-def test_figure_to_image_dpi_transparency_and_keeps_the_figure():
-    figure, ax = plt.subplots(figsize=(2, 1), dpi=50)
-    figure.patch.set_alpha(0.0)  # transparent background: must come out white
-    ax.set_axis_off()
-    image = tboard.figure_to_image(figure, dpi=100, close=False)
-    assert image.shape == (1, 100, 200, 3)
-    assert image.min() == 255, "a transparent, empty figure is white"
-    assert figure.dpi == 50, "the figure's own dpi is left as it was"
-    assert plt.fignum_exists(figure.number)
-    plt.close(figure)
-
-
-def test_figure_to_image_on_a_vector_backend():
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(2, 1), dpi=50)
-    FigureCanvasSVG(figure)
-    figure.add_subplot().plot([0, 1], [0, 1])
-    image = tboard.figure_to_image(figure, close=False)
-    assert image.shape == (1, 50, 100, 3) and image.dtype == np.uint8
-    assert image.min() < 128, "the line is drawn"
-
-
-@pytest.mark.after_notebooks
-def test_the_notebooks_own_logs():
-    log_dir = paths.artifacts_dir() / "logs" / NOTEBOOK
-    if not any(log_dir.rglob("events.out.tfevents.*")):
-        pytest.skip(
-            f"notebook {NOTEBOOK} has not been run here, so {paths.display_path(log_dir)} holds no logs: "
-            f"run `make outputs NB=notebooks/{NOTEBOOK}.ipynb` first"
-        )
-    scalars = tboard.read_scalars(log_dir)
-    # Facts of the logs themselves, whatever number of steps the notebook trains (it prints that number).
-    for tag in ("loss", "accuracy"):
-        train_steps = [step for step, _ in scalars["loop/train"][tag]]
-        checks = [step for step, _ in scalars["loop/validation"][tag]]
-        assert train_steps == list(range(1, len(train_steps) + 1)), f"{tag}: one value per training step"
-        gaps = set(np.diff(checks))
-        assert len(checks) >= 2 and len(gaps) == 1, f"{tag}: validation at evenly spaced steps"
-        assert set(checks) <= set(train_steps), f"{tag}: validated at steps that were trained"
-    loss = np.array([value for _, value in scalars["loop/train"]["loss"]])
-    assert loss[-100:].mean() < loss[:10].mean() / 4, "the logged loss falls"
-    assert scalars["loop/validation"]["accuracy"][-1][1] >= 0.85
-    assert {"epoch_loss", "epoch_accuracy"} <= set(scalars["keras/train"])
-    summaries = tboard.list_summaries(log_dir)
-    assert summaries["loop/train"]["W"] == "histograms" and summaries["loop/train"]["weights"] == "images"
-    assert "logits/kernel/histogram" in summaries["keras/train"]
-    assert set(tboard.traced_graph_ops(log_dir)["loop/train"]) >= GRAPH_OPS
+    for run, offset in (("train", 0.0), ("validation", 1.0)):
+        with tf.summary.create_file_writer(str(tmp_path / run)).as_default():
+            for step in range(3):
+                tf.summary.scalar("loss", offset + step, step=step)
+    scalars = tboard.read_scalars(tmp_path)
+    assert set(scalars) == {"train", "validation"}
+    assert scalars["validation"]["loss"] == [(0, 1.0), (1, 2.0), (2, 3.0)]
+    assert "loss" in tboard.list_tags(tmp_path)["train"]["tensors"]
