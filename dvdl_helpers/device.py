@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import os
 import platform
+import statistics
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -274,17 +275,13 @@ class Timing:
     @property
     def seconds(self) -> float:
         """The median duration of the timed epochs (robust to a busy machine's odd slow epoch)."""
-        timed = sorted(self.epoch_seconds[1:] or self.epoch_seconds)
-        middle = len(timed) // 2
-        return timed[middle] if len(timed) % 2 else (timed[middle - 1] + timed[middle]) / 2
+        return statistics.median(self.epoch_seconds[1:] or self.epoch_seconds)
 
     @property
     def images_per_cpu_second(self) -> float:
         """Images per CPU-second of this process (median timed epoch): hardly changed by other programs."""
-        timed = sorted(self.epoch_cpu_seconds[1:] or self.epoch_cpu_seconds or (float("nan"),))
-        middle = len(timed) // 2
-        median = timed[middle] if len(timed) % 2 else (timed[middle - 1] + timed[middle]) / 2
-        return self.images_per_epoch / median
+        timed = self.epoch_cpu_seconds[1:] or self.epoch_cpu_seconds or (float("nan"),)
+        return self.images_per_epoch / statistics.median(timed)
 
     @property
     def ms_per_step(self) -> float:

@@ -142,6 +142,25 @@ def load_model(path: Path | str, *, compile: bool = True) -> keras.Model:
     return model
 
 
+def _trained(
+    model: keras.Model,
+    optimizer: keras.optimizers.Optimizer,
+    x: np.ndarray,
+    y: np.ndarray,
+    metrics: list[str] | None = None,
+    **fit: int,
+) -> tuple[keras.Model, str]:
+    """The stand-in of the ``load_or_train_*`` functions: ``model`` compiled with ``optimizer`` and
+    cross-entropy on logits, fit on ``x`` and ``y`` with the ``fit`` options; ``(model, "trained")``."""
+    model.compile(
+        optimizer=optimizer,
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=metrics,
+    )
+    model.fit(x, np.asarray(y), **fit)
+    return model, "trained"
+
+
 def load_or_train_convnet(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -169,16 +188,10 @@ def load_or_train_convnet(
                 "Delete it and run notebook 03 again."
             )
         return (model if _computes_in_float32(model) else float32_copy(model)), "loaded"
-    model = convnet()
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
+    fit = dict(epochs=epochs, batch_size=batch_size, verbose=verbose)
+    return _trained(
+        convnet(), keras.optimizers.Adam(learning_rate), image_batch(x_train), y_train, ["accuracy"], **fit
     )
-    model.fit(
-        image_batch(x_train), np.asarray(y_train), epochs=epochs, batch_size=batch_size, verbose=verbose
-    )
-    return model, "trained"
 
 
 def load_or_train_softmax(
@@ -198,13 +211,10 @@ def load_or_train_softmax(
     path = Path(path) if path is not None else models_dir() / SOFTMAX_FILE
     if path.exists():
         return load_model(path, compile=False), "loaded"
-    model = softmax_regression()
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    fit = dict(epochs=epochs, batch_size=batch_size, verbose=0)
+    return _trained(
+        softmax_regression(), keras.optimizers.SGD(learning_rate), flatten_scale(x_train), y_train, **fit
     )
-    model.fit(flatten_scale(x_train), np.asarray(y_train), epochs=epochs, batch_size=batch_size, verbose=0)
-    return model, "trained"
 
 
 def chart_autoencoder(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pytest
+from PIL import Image
 
 
 @pytest.fixture
@@ -45,3 +48,129 @@ def _frame_url(port: int, page_url: str = "http://localhost:8888/lab") -> str:
 def frame_url() -> Callable[..., str]:
     """The rule by which ``%tensorboard`` picks its frame's address (what the proxy tests compare with)."""
     return _frame_url
+
+
+def _pngs(folder: Path) -> dict[str, bytes]:
+    """Every PNG below ``folder``: its path relative to ``folder`` → its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.png"))}
+
+
+@pytest.fixture
+def pngs() -> Callable[[Path], dict[str, bytes]]:
+    """The PNGs of a folder by relative path (compares generated chart data sets byte for byte)."""
+    return _pngs
+
+
+@pytest.fixture(scope="session")
+def tiny_chart_model(tmp_path_factory) -> Path:
+    """An untrained 32×32 chart classifier saved as ``.keras`` (what ``charts.classify`` loads)."""
+    from dvdl_helpers import models
+
+    path = tmp_path_factory.mktemp("model") / "tiny.keras"
+    models.chart_convnet((32, 32, 1), 7, filters=(4, 8)).save(path)
+    return path
+
+
+@pytest.fixture
+def chart_pictures(tmp_path) -> Path:
+    """A folder of pictures to classify: transparent, dark and tall, broken, tiny (and a GIF)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    Image.new("RGBA", (300, 120), (0, 0, 0, 0)).save(folder / "a_transparent.png")
+    Image.new("RGB", (90, 400), (10, 10, 10)).save(folder / "b_dark_tall.jpg")
+    (folder / "c_broken.png").write_bytes(b"not a picture")
+    Image.new("L", (5, 7), 255).save(folder / "d_tiny.gif")
+    return folder
+
+
+# --- a tiny hparams sweep and profile, as notebook 07 writes them (tests of hparams, profiling, HTTP) ---
+
+SWEEP_SPACE = {"learning_rate": [0.001, 0.01], "units": [8]}
+SWEEP_METRICS = [("validation", "epoch_accuracy")]
+
+
+class Sweep(NamedTuple):
+    """A logged hparams sweep: its folder, the hyperparameter space and the (group, tag) metrics."""
+
+    path: Path
+    space: dict
+    metrics: list
+
+
+def _write_sweep(log_dir: Path) -> None:
+    """Two runs of a tiny model, logged with the hparams API as notebook 07 does."""
+    from dvdl_helpers import data, env, hparams
+
+    env.quiet_tensorflow()
+    import keras
+    import tensorflow as tf
+    from tensorboard.plugins.hparams import api as hp
+
+    (x, y), (x_val, y_val), _, _ = data.load_mnist("bundled", verbose=False)
+    with tf.summary.create_file_writer(str(log_dir)).as_default():
+        hp.hparams_config(
+            hparams=[hp.HParam(name, hp.Discrete(values)) for name, values in SWEEP_SPACE.items()],
+            metrics=[hp.Metric(tag, group=group) for group, tag in SWEEP_METRICS],
+        )
+    for params in hparams.grid(SWEEP_SPACE):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((28, 28)),
+                keras.layers.Flatten(),
+                keras.layers.Dense(params["units"]),
+                keras.layers.Dense(10),
+            ]
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(params["learning_rate"]),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
+        run_dir = log_dir / hparams.run_name(params)
+        model.fit(
+            x[:256] / 255.0,
+            y[:256],
+            validation_data=(x_val[:64] / 255.0, y_val[:64]),
+            epochs=2,
+            batch_size=64,
+            verbose=0,
+            callbacks=[keras.callbacks.TensorBoard(str(run_dir)), hp.KerasCallback(str(run_dir), params)],
+        )
+
+
+def _write_profile(run_dir: Path) -> None:
+    """Profile steps 2..5 of a tiny fit with step markers."""
+    import keras
+
+    from dvdl_helpers import profiling
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    x = np.random.default_rng(0).random((8 * 32, 28, 28, 1), dtype=np.float32)
+    y = np.arange(len(x)) % 10
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0, callbacks=[profiling.step_profiler(run_dir, 2, 5)])
+
+
+def _nb07_logs(tmp_path_factory) -> Path:
+    """The one folder (per session) that holds the sample sweep (``hparams``) and profile (``profile``)."""
+    return tmp_path_factory.getbasetemp() / "nb07_logs"
+
+
+@pytest.fixture(scope="session")
+def sweep(tmp_path_factory) -> Sweep:
+    """Two runs of a one-layer model logged with the hparams API (``<nb07 logs>/hparams``)."""
+    path = _nb07_logs(tmp_path_factory) / "hparams"
+    _write_sweep(path)
+    return Sweep(path, SWEEP_SPACE, SWEEP_METRICS)
+
+
+@pytest.fixture(scope="session")
+def profile_logs(tmp_path_factory) -> Path:
+    """A profile of training steps 2..5 with step markers (``<nb07 logs>/profile/tiny``)."""
+    path = _nb07_logs(tmp_path_factory) / "profile" / "tiny"
+    _write_profile(path)
+    return path

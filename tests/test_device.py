@@ -116,6 +116,17 @@ def test_time_fit_excludes_the_warm_up_epoch():
         device.time_fit(model, x, y, batch_size=16, epochs=1)
 
 
+def test_timing_takes_the_median_of_the_timed_epochs():
+    # The warm-up epoch (9.0) is left out; an odd count takes the middle value, an even one the mean of two.
+    odd = device.Timing(10, 5, 100, (9.0, 3.0, 1.0, 2.0), (90.0, 6.0, 2.0, 4.0))
+    assert odd.seconds == 2.0 and odd.ms_per_step == 400.0 and odd.images_per_second == 50.0
+    assert odd.images_per_cpu_second == 25.0
+    even = device.Timing(10, 5, 100, (9.0, 4.0, 1.0))
+    assert even.seconds == 2.5
+    assert np.isnan(even.images_per_cpu_second)  # no CPU times recorded
+    assert device.Timing(10, 5, 100, (3.0,)).seconds == 3.0  # a single epoch is all there is
+
+
 @pytest.mark.parametrize(
     ("cap", "allowed"),
     [

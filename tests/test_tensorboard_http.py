@@ -1,9 +1,11 @@
-"""TensorBoard serves the course's scalars, images and histograms over HTTP (no browser needed).
+"""TensorBoard serves the course's logs over HTTP (no browser needed): scalars, images, histograms, and
+notebook 07's HParams and Profile dashboards.
 
 A tiny real Keras fit (TensorBoard callback with histograms and weight images) plus a ``tf.summary.image``
-run make a sample log folder, so the test needs nothing from the notebooks. When the notebooks have
-already written ``artifacts/logs/`` (``make outputs``, or the notebook part of ``make test``), a second
-test checks that every course run and scalar tag is served too.
+run make a sample log folder; the sample hparams sweep and profile are fixtures of ``tests/conftest.py``;
+so the tests need nothing from the notebooks. When the notebooks have already written ``artifacts/logs/``
+(``make outputs``, or the notebook part of ``make test``), ``after_notebooks`` tests check that every
+course run and scalar tag, and notebook 07's sweep and profiles, are served too.
 
 The helpers here (:func:`sample_logdir`, :func:`running_tensorboard`, ...) are also used by
 ``test_browser.py``.
@@ -12,6 +14,7 @@ The helpers here (:func:`sample_logdir`, :func:`running_tensorboard`, ...) are a
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import math
 import os
@@ -29,7 +32,7 @@ from typing import TypeVar
 
 import pytest
 
-from dvdl_helpers import paths, tboard
+from dvdl_helpers import hparams, paths, profiling, tboard
 
 pytestmark = pytest.mark.slow
 
@@ -188,6 +191,19 @@ def running_tensorboard(log_dir: Path, runs: set[str], timeout: float = 90) -> I
             stop_process_group(process)
 
 
+def request(url: str, body: dict | None = None) -> object:
+    """GET ``url`` (or POST ``body`` as JSON) and decode the JSON answer (TensorBoard may gzip it)."""
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    with urllib.request.urlopen(
+        urllib.request.Request(url, data=data, headers=headers), timeout=60
+    ) as answer:
+        raw = answer.read()
+        if answer.headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(raw)
+    return json.loads(raw)
+
+
 def query(url: str, **params: str) -> str:
     """Return ``url`` with ``params`` as its query string."""
     return f"{url}?{urllib.parse.urlencode(params)}"
@@ -267,3 +283,66 @@ def test_course_logs_are_served():
             tag = sorted(run_scalars)[0]
             points = get_json(query(f"{url}/data/plugin/scalars/scalars", run=run, tag=tag))
             assert points, f"no points served for {run}/{tag}"
+
+
+# --- notebook 07: HParams and Profile dashboards ---
+
+
+SESSION_GROUPS_REQUEST = {
+    "experimentName": "",
+    "allowedStatuses": ["STATUS_UNKNOWN", "STATUS_SUCCESS", "STATUS_FAILURE", "STATUS_RUNNING"],
+    "colParams": [],
+    "startIndex": 0,
+    "sliceSize": 100,
+}
+
+
+def check_hparams_served(url: str, space: dict, runs: set[str]) -> None:
+    """The HParams dashboard's two POST endpoints answer with the experiment and one group per run."""
+    experiment = request(f"{url}/data/plugin/hparams/experiment", {"experimentName": ""})
+    served = {info["name"]: info["domainDiscrete"] for info in experiment["hparamInfos"]}
+    assert served == space, f"hyperparameters served: {served}"
+    assert experiment["metricInfos"], "no metrics in the experiment"
+    groups = request(f"{url}/data/plugin/hparams/session_groups", SESSION_GROUPS_REQUEST)["sessionGroups"]
+    sessions = {session["name"] for group in groups for session in group["sessions"]}
+    assert sessions == runs, f"sessions served: {sorted(sessions)}"
+    for group in groups:
+        assert group["metricValues"], f"no metric values for {group['hparams']}"
+
+
+def check_profile_served(url: str) -> list[str]:
+    """The Profile dashboard lists the profiled runs and serves each one's input-pipeline page."""
+    profile_runs = request(f"{url}/data/plugin/profile/runs")
+    assert profile_runs, "the Profile dashboard lists no run"
+    for run in profile_runs:
+        tools = request(f"{url}/data/plugin/profile/run_tools?{urllib.parse.urlencode({'run': run})}")
+        assert {"overview_page", "input_pipeline_analyzer", "trace_viewer@"} <= set(tools), tools
+        query = urllib.parse.urlencode({"run": run, "tag": "input_pipeline_analyzer"})
+        hosts = request(f"{url}/data/plugin/profile/hosts?{query}")
+        host = hosts[0]["hostname"]
+        query = urllib.parse.urlencode({"run": run, "tag": "input_pipeline_analyzer", "host": host})
+        tables = request(f"{url}/data/plugin/profile/data?{query}")
+        steps = next(t for t in tables if any(c.get("id") == "stepTimeMs" for c in t.get("cols", [])))
+        assert steps["rows"], f"{run}: no step-time breakdown served"
+    return profile_runs
+
+
+def test_tensorboard_serves_the_sweep_and_the_profile(sweep, profile_logs):
+    root = sweep.path.parent  # holds hparams/ and profile/tiny/
+    runs = {f"hparams/{hparams.run_name(p)}" for p in hparams.grid(sweep.space)}
+    (xplane,) = profiling.xplane_files(profile_logs)  # <run>/plugins/profile/<session>/<host>.xplane.pb
+    with running_tensorboard(root, runs) as url:
+        check_hparams_served(url, sweep.space, runs)
+        assert check_profile_served(url) == [f"profile/tiny/{xplane.parent.name}"]
+
+
+@pytest.mark.after_notebooks
+def test_tensorboard_serves_notebook_07s_logs():
+    root = paths.artifacts_dir() / "logs" / "07_seeing_and_scaling_training"
+    if not (root / "hparams").is_dir():
+        pytest.skip("notebook 07 has not written its logs yet (make outputs NB=...)")
+    experiment = hparams.read_experiment(root / "hparams")
+    runs = {f"hparams/{s['run']}" for s in hparams.read_sweep(root / "hparams")}
+    with running_tensorboard(root, runs) as url:
+        check_hparams_served(url, experiment["hparams"], runs)
+        assert len(check_profile_served(url)) >= 2

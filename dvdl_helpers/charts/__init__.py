@@ -3,8 +3,9 @@
 Generator v1 (:mod:`.clean`, styles ``"train"`` and ``"heldout"``): the clean look of notebooks 05
 (first edition) and 06. Generator v2 (:mod:`.varied`, :mod:`.looks`, :mod:`.layout`; styles
 ``"varied"`` and ``"varied_heldout"``): the looks of common tools and each type's variants, for charts
-that transfer to real ones. :mod:`.dataset` writes either to a folder per type with ``charts.csv``;
-:mod:`.real` prepares any picture for the classifier, loads the shipped real charts and classifies files.
+that transfer to real ones; both draw with the helpers of :mod:`.drawing`. :mod:`.dataset` writes
+either to a folder per type with ``charts.csv``; :mod:`.real` prepares any picture for the classifier,
+loads the shipped real charts and classifies files.
 Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
 """
 
@@ -17,7 +18,6 @@ from .clean import (
     chart_spec,
     draw_chart,
     draw_figure,
-    render,
     sample_data,
     sample_style,
 )
@@ -30,6 +30,7 @@ from .dataset import (
     load_chart_images,
     read_csv,
 )
+from .drawing import render
 from .layout import draw_varied, render_varied
 from .looks import THEMES, Look, sample_look
 from .real import INPUT_SIZE, balanced_accuracy, classify, load_real_charts, prepare_chart

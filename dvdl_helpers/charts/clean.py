@@ -13,8 +13,9 @@ sizes, bin counts, y values, area layers before stacking; ``;`` between numbers,
 
 Speed: matplotlib spends its time in Python (creating axes and ticks, laying out text). Here charts are
 drawn on the Agg canvas (no pyplot) with limits, ticks and margins computed beforehand (no layout pass,
-no Axis tick objects), one figure per chunk of charts is emptied and reused, and chunks go to a 'spawn'
-process pool (safe under Jupyter and next to TensorFlow's threads).
+no Axis tick objects: the helpers of :mod:`.drawing`, shared with generator v2), one figure per chunk of
+charts is emptied and reused, and chunks go to a 'spawn' process pool (safe under Jupyter and next to
+TensorFlow's threads).
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 from PIL import Image
+
+from .drawing import draw_ticks, empty_figure, four_digits, nice_ticks, render
 
 CHART_TYPES = ("bar", "hbar", "line", "scatter", "pie", "histogram", "area")
 STYLES = ("train", "heldout")
@@ -73,7 +73,6 @@ _YLABELS = "Count|Revenue ($k)|Percent|Units|Frequency|Score|Value|Mean".split("
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
 # bar labels; None: 1, 2, 3, ...
 _CATEGORIES = (None, tuple("ABCDEFGHIJKL"), _MONTHS, ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6"), tuple("NESW"))
-_CSV_STYLE = ("palette", "font", "background", "title", "xlabel", "ylabel", "grid", "legend", "alt")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,45 +143,31 @@ def sample_style(rng: np.random.Generator, style: str = "train") -> Style:
 def sample_data(kind: str, rng: np.random.Generator) -> tuple[list[list[float]], list[list[float]]]:
     """Draw random data for one chart: ``(values, x)``, one list per series (``x`` empty when implicit).
 
-    Numbers are rounded to 4 significant digits, so that the CSV records exactly what is drawn.
+    Numbers are rounded to 4 significant digits (:func:`.drawing.four_digits`), so that the CSV records
+    exactly what is drawn.
     """
-
-    def sig(a) -> list[float]:
-        return [float(f"{v:.4g}") for v in np.ravel(a)]
 
     scale = float(rng.choice([1, 10, 100, 1000]))
     if kind in ("bar", "hbar"):
-        return [sig(scale * rng.uniform(0.15, 1, rng.integers(3, 13)))], []
+        return [four_digits(scale * rng.uniform(0.15, 1, rng.integers(3, 13)))], []
     if kind == "pie":
-        return [sig(100 * rng.uniform(0.15, 1, rng.integers(2, 9)))], []
+        return [four_digits(100 * rng.uniform(0.15, 1, rng.integers(2, 9)))], []
     if kind == "histogram":
         n, shape = int(rng.integers(200, 3000)), int(rng.integers(3))
         sample = [rng.normal(size=n), rng.gamma(2.0, size=n), rng.normal(2, 1, n) * rng.choice([-1, 1], n)]
         counts, edges = np.histogram(sample[shape] * scale / 4, bins=int(rng.integers(6, 31)))
-        return [sig(counts)], [sig(edges)]
+        return [four_digits(counts)], [four_digits(edges)]
     series = int(rng.integers(1, 4))
     if kind == "scatter":
         xs = [rng.normal(rng.normal(0, 2), 1, rng.integers(15, 100)) for _ in range(series)]
         ys = [scale * (rng.normal() * x + rng.normal(5, rng.uniform(0.2, 1.5), len(x))) for x in xs]
-        return [sig(y) for y in ys], [sig(x) for x in xs]
+        return [four_digits(y) for y in ys], [four_digits(x) for x in xs]
     n = int(rng.integers(8, 50 if kind == "line" else 30))
-    x = sig(np.arange(n) + (0 if rng.random() < 0.5 else int(rng.integers(1990, 2010))))
+    x = four_digits(np.arange(n) + (0 if rng.random() < 0.5 else int(rng.integers(1990, 2010))))
     walks = np.cumsum(rng.normal(rng.normal(0, 0.3, (series, 1)), 1, (series, n)), axis=1)
     if kind == "area":
         walks = np.abs(walks) + rng.uniform(1, 4, (series, 1))
-    return [sig(scale * w) for w in walks], [x] * series
-
-
-def _ticks(lo: float, hi: float, room: float, size, integer: bool) -> tuple[list[float], list[str]]:
-    """Nice tick positions in ``[lo, hi]`` and their labels: as many as fit in ``room`` pixels."""
-    eps = 1e-9 * (hi - lo)
-    for nbins in (5, 4, 3, 2, 1):
-        locs = MaxNLocator(nbins, integer=integer).tick_values(lo, hi)
-        locs = [float(t) for t in locs if lo - eps <= t <= hi + eps]
-        labels = [f"{t:g}".replace("-", "\N{MINUS SIGN}") for t in locs]
-        if sum(size(s) for s in labels) <= room:
-            break
-    return locs, labels
+    return [four_digits(scale * w) for w in walks], [x] * series
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
@@ -223,53 +208,6 @@ def _plot_data(ax: Axes, kind: str, values: list[np.ndarray], xs: list[np.ndarra
             values[0], labels=names, colors=colors, startangle=90, wedgeprops=wprops, textprops=tprops
         )
     return wedges
-
-
-def _draw_ticks(ax: Axes, ticks: list, style: Style, k: float, grid_axis: int) -> None:
-    """Tick marks (one line collection per axis), tick labels and grid lines, without matplotlib's Axis."""
-    aw, ah = ax.bbox.width, ax.bbox.height  # pixels
-    text = dict(color=style.text_color, family=style.font, fontsize=style.fontsize, clip_on=False)
-    for i, (locs, names) in enumerate(ticks):  # i = 0: x axis, 1: y axis; across the axis in axes units
-        trans = ax.get_xaxis_transform() if i == 0 else ax.get_yaxis_transform()
-        off = 3 * k / (ah if i == 0 else aw)  # tick length
-        seg = (lambda t, a, b: ((t, a), (t, b))) if i == 0 else (lambda t, a, b: ((a, t), (b, t)))
-        if style.spines != "none":
-            marks = LineCollection([seg(t, 0, -off) for t in locs], colors=style.text_color, lw=0.6 * k)
-            ax.add_collection(marks, autolim=False).set(transform=trans, clip_on=False)
-        if style.grid and i == grid_axis:
-            grid = LineCollection([seg(t, 0, 1) for t in locs], colors=style.grid_color, lw=0.6 * k)
-            ax.add_collection(grid, autolim=False).set(transform=trans, linestyle=style.grid_ls, zorder=0.5)
-        align = dict(ha="center", va="top") if i == 0 else dict(ha="right", va="center")
-        for t, s in zip(locs, names, strict=True):
-            xy = (t, -off - 2 * k / ah) if i == 0 else (-off - 2 * k / aw, t)
-            ax.text(*xy, s, transform=trans, **align, **text)
-
-
-def empty_figure(fig: Figure | None) -> Figure:
-    """A figure with one bare axes: new, or ``fig`` emptied of an earlier chart and of what ax.pie changed."""
-    if fig is None:
-        fig = Figure()
-        FigureCanvasAgg(fig)
-        ax = fig.add_axes((0, 0, 1, 1))
-        ax.xaxis.set_visible(False)
-        ax.yaxis.set_visible(False)
-        return fig
-    ax = fig.axes[0]
-    for artist in [
-        *ax.patches,
-        *ax.lines,
-        *ax.collections,
-        *ax.texts,
-        *fig.texts,
-        *fig.artists,
-        *fig.lines,
-        ax.legend_,
-    ]:
-        if artist is not None:
-            artist.remove()
-    ax.containers.clear()
-    ax.set(aspect="auto", frame_on=True)
-    return fig
 
 
 def draw_figure(
@@ -314,8 +252,8 @@ def draw_figure(
     if axis:
         lims = lims[::-1] if kind == "hbar" else lims
         ticks = [
-            _ticks(*lims[0], 0.7 * w, lambda s: (len(s) + 2.5) * cw, kind in ("bar", "line", "area")),
-            _ticks(*lims[1], 0.6 * h, lambda s: 2.2 * fs, kind == "hbar"),
+            nice_ticks(*lims[0], 0.7 * w, lambda s: (len(s) + 2.5) * cw, kind in ("bar", "line", "area")),
+            nice_ticks(*lims[1], 0.6 * h, lambda s: 2.2 * fs, kind == "hbar"),
         ]
         if cats and (kind == "hbar" or sum(len(c) + 1.5 for c in cats) * cw < 0.8 * w):
             ticks[kind == "hbar"] = (list(range(1, n + 1)), list(cats))
@@ -348,18 +286,24 @@ def draw_figure(
     for name, spine in ax.spines.items():
         spine.set_visible(style.spines == "box" or (style.spines == "open" and name in ("left", "bottom")))
         spine.set(color=tc, linewidth=0.6 * k)
-    _draw_ticks(ax, ticks, style, k, grid_axis=int(kind == "hbar"))
+    draw_ticks(
+        ax,
+        ticks,
+        size=(ax.bbox.width, ax.bbox.height),
+        text=text,
+        tick=3 * k,
+        gap=2 * k,
+        lw=0.6 * k,
+        marks=style.spines != "none",
+        grid=("x", "y")[kind == "hbar"] if style.grid else "",
+        grid_color=style.grid_color,
+        grid_ls=style.grid_ls,
+    )
     if style.xlabel:
         fig.text((left + aw / 2) / w, pad / h, style.xlabel, ha="center", va="bottom", **text)
     if style.ylabel:
         fig.text(pad / w, (bottom + ah / 2) / h, style.ylabel, ha="left", va="center", rotation=90, **text)
     return fig
-
-
-def render(fig: Figure) -> np.ndarray:
-    """Render a figure from :func:`draw_figure` to an ``H×W×3`` uint8 RGB array."""
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
 
 
 def _series(data: Sequence) -> list[list[float]]:

@@ -26,7 +26,8 @@ from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in
 from dvdl_helpers.env import usable_cores
 
 from . import clean
-from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure, render
+from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure
+from .drawing import render
 from .layout import draw_varied, render_varied
 from .varied import VARIED_STYLES, VARIED_VERSION, varied_spec
 

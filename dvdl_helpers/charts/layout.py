@@ -1,22 +1,21 @@
 """Lay out and render a chart of generator v2: margins, ticks, grid, title, labels, legend, notes, JPEG.
 
 Like :func:`.clean.draw_figure`, it computes limits, ticks and margins itself (no layout pass, no
-matplotlib tick machinery). The figure is set up so that one point is one pixel of the look's drawing
-size (``dpi = 72 × scale``): a 640×480 look stored at 128 px is drawn directly at 128×96.
+matplotlib tick machinery), with the same helpers (:mod:`.drawing`). The figure is set up so that one
+point is one pixel of the look's drawing size (``dpi = 72 × scale``): a 640×480 look stored at 128 px
+is drawn directly at 128×96.
 """
 
 from __future__ import annotations
 
 import io
 
-import numpy as np
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from .clean import _ticks, empty_figure
+from .drawing import draw_ticks, empty_figure, nice_ticks, render
 from .looks import Look
 from .varied import KINDS, Data
 
@@ -80,10 +79,10 @@ def draw_varied(
         (x0, x1), (y0, y1) = spec["lims"]
         horizontal = spec.get("cat_axis") == 1
         ticks = [
-            _ticks(
+            nice_ticks(
                 x0, x1, 0.7 * w, lambda s: (len(s) + 2.5) * cw, spec.get("integer_x", False) or horizontal
             ),
-            _ticks(y0, y1, 0.6 * h, lambda s: 2.5 * fs, False),
+            nice_ticks(y0, y1, 0.6 * h, lambda s: 2.5 * fs, False),
         ]
         if spec.get("cats"):
             i = spec["cat_axis"]
@@ -122,7 +121,18 @@ def draw_varied(
         )
         spine.set_visible(shown)
         spine.set(color=look.text if look.theme != "spreadsheet" else look.grid_color, linewidth=0.8)
-    _draw_ticks(ax, ticks, look, aw, ah)
+    draw_ticks(
+        ax,
+        ticks,
+        size=(aw, ah),
+        text=text | {"fontsize": 0.9 * fs},
+        tick=tick,
+        gap=3,
+        lw=0.8,
+        marks=look.spines != "none",
+        grid={"both": "xy", "x": "x", "y": "y"}.get(look.grid, ""),
+        grid_color=look.grid_color,
+    )
     if look.xlabel:
         fig.text((left + aw / 2) / w, pad / h, look.xlabel, ha="center", va="bottom", **text)
     if look.ylabel:
@@ -137,29 +147,9 @@ def draw_varied(
     return fig
 
 
-def _draw_ticks(ax, ticks: list, look: Look, aw: float, ah: float) -> None:
-    """Tick marks, tick labels and grid lines (line collections and texts, no matplotlib Axis)."""
-    text = dict(color=look.text, family=look.font, fontsize=0.9 * look.fontsize, clip_on=False)
-    for i, (locs, names) in enumerate(ticks):  # 0: x axis, 1: y axis
-        trans = ax.get_xaxis_transform() if i == 0 else ax.get_yaxis_transform()
-        off = 4.0 / (ah if i == 0 else aw)
-        seg = (lambda t, a, b: ((t, a), (t, b))) if i == 0 else (lambda t, a, b: ((a, t), (b, t)))
-        if look.spines != "none":
-            marks = LineCollection([seg(t, 0, -off) for t in locs], colors=look.text, lw=0.8)
-            ax.add_collection(marks, autolim=False).set(transform=trans, clip_on=False)
-        if look.grid in ("both", "xy"[i]):
-            grid = LineCollection([seg(t, 0, 1) for t in locs], colors=look.grid_color, lw=0.8)
-            ax.add_collection(grid, autolim=False).set(transform=trans, zorder=0.5)
-        align = dict(ha="center", va="top") if i == 0 else dict(ha="right", va="center")
-        for t, s in zip(locs, names, strict=True):
-            xy = (t, -off - 3 / ah) if i == 0 else (-off - 3 / aw, t)
-            ax.text(*xy, s, transform=trans, **align, **text)
-
-
 def render_varied(fig: Figure, jpeg: int = 0) -> Image.Image:
     """Render a figure from :func:`draw_varied` to an RGB image, through JPEG at quality ``jpeg`` if > 0."""
-    fig.canvas.draw()
-    image = Image.fromarray(np.asarray(fig.canvas.buffer_rgba())[..., :3].copy())
+    image = Image.fromarray(render(fig))
     if jpeg:
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=jpeg)

@@ -4,7 +4,7 @@
 bars, donut or exploded pie, dense time series, bubbles, stacked areas, histograms with gaps or a
 density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``). Adding a type or a variant is
 one entry or one branch. :func:`draw_varied` lays out any chart in a :class:`~.looks.Look` the fast way
-of :mod:`.clean` (ticks and margins computed beforehand, no layout pass), at the look's drawing size,
+of :mod:`.drawing` (ticks and margins computed beforehand, no layout pass), at the look's drawing size,
 then the picture is shrunk to the stored size (fonts and lines shrink with it, as on a thumbnail).
 """
 
@@ -17,13 +17,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 
+from .drawing import four_digits
 from .looks import HELDOUT_THEMES, MONTHS, TRAIN_THEMES, WORDS, Look, sample_look
 
 Data = dict  # "values", "x" (lists of series), "variant" and a few options per type
-
-
-def _sig(a) -> list[float]:
-    return [float(f"{v:.4g}") for v in np.ravel(a)]
 
 
 def _labels(rng: np.random.Generator, n: int) -> list[str]:
@@ -73,7 +70,7 @@ def sample_bars(rng: np.random.Generator) -> Data:
     negative = variant == "single" and rng.random() < 0.08
     values = scale * (base - 0.45 if negative else base)
     return dict(
-        values=[_sig(v) for v in values],
+        values=[four_digits(v) for v in values],
         x=[],
         variant=variant,
         labels=_labels(rng, n),
@@ -149,8 +146,8 @@ def sample_lines(rng: np.random.Generator) -> Data:
     ys = ys * float(rng.choice([1, 10, 100, 1000])) + float(rng.choice([0, 0, 50, 1000]))
     x0 = 0 if rng.random() < 0.5 else int(rng.integers(1950, 2010))
     return dict(
-        values=[_sig(y) for y in ys],
-        x=[_sig(t + x0)],
+        values=[four_digits(y) for y in ys],
+        x=[four_digits(t + x0)],
         variant=variant,
         markers=bool(n <= 40 and rng.random() < 0.35),
         marker=str(rng.choice(list("os^D"))),
@@ -192,10 +189,10 @@ def sample_scatter(rng: np.random.Generator) -> Data:
         ys.append(y if variant != "cloud" else rng.normal(0, 1, m))
     scale = float(rng.choice([1, 10, 100, 1000]))
     return dict(
-        values=[_sig(scale * y) for y in ys],
-        x=[_sig(x) for x in xs],
+        values=[four_digits(scale * y) for y in ys],
+        x=[four_digits(x) for x in xs],
         variant=variant,
-        sizes=_sig(rng.uniform(0.3, 4, sum(map(len, xs)))) if variant == "bubbles" else [],
+        sizes=four_digits(rng.uniform(0.3, 4, sum(map(len, xs)))) if variant == "bubbles" else [],
         diameter=float(rng.uniform(0.008, 0.022)),  # marker size, a share of the picture's longest side
         hollow=bool(rng.random() < 0.35),
         alpha=float(rng.choice([1.0, 0.7, 0.5])),
@@ -234,7 +231,7 @@ def sample_pie(rng: np.random.Generator) -> Data:
     """Pies: plain, donut or exploded; 2 to 9 slices; names or percentages on the slices, or neither."""
     n = int(rng.integers(2, 10))
     return dict(
-        values=[_sig(100 * rng.uniform(0.1, 1, n))],
+        values=[four_digits(100 * rng.uniform(0.1, 1, n))],
         x=[],
         variant=str(rng.choice(["pie", "pie", "donut", "exploded"])),
         labels=_labels(rng, n),
@@ -279,7 +276,10 @@ def sample_histogram(rng: np.random.Generator) -> Data:
     second = np.histogram(sample + rng.normal(np.std(sample), np.std(sample) / 2, n), bins=edges)[0]
     values = [counts, second] if variant == "overlap" else [counts]
     return dict(
-        values=[_sig(v) for v in values], x=[_sig(edges)], variant=variant, edge=bool(rng.random() < 0.5)
+        values=[four_digits(v) for v in values],
+        x=[four_digits(edges)],
+        variant=variant,
+        edge=bool(rng.random() < 0.5),
     )
 
 
@@ -334,8 +334,8 @@ def sample_area(rng: np.random.Generator) -> Data:
     x0 = 0 if rng.random() < 0.5 else int(rng.integers(1950, 2010))
     scale = float(rng.choice([1, 10, 100, 1000]))
     return dict(
-        values=[_sig(scale * np.maximum(w, 0.0 if variant == "smooth" else 0.1)) for w in walks],
-        x=[_sig(np.arange(n) + x0)],
+        values=[four_digits(scale * np.maximum(w, 0.0 if variant == "smooth" else 0.1)) for w in walks],
+        x=[four_digits(np.arange(n) + x0)],
         variant=variant,
         outline=bool(rng.random() < 0.5),
     )

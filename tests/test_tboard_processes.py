@@ -1,6 +1,7 @@
-"""``%tensorboard`` behind JupyterHub or a remote server: ``TENSORBOARD_PROXY_URL`` is honoured.
+"""Tests of dvdl_helpers.tboard.processes: log folders, the registry of running TensorBoards, and
+``%tensorboard`` behind JupyterHub or a remote server (``TENSORBOARD_PROXY_URL`` is honoured).
 
-These tests run the code behind ``%tensorboard`` (``tensorboard.notebook.start``) with a fake,
+The proxy tests run the code behind ``%tensorboard`` (``tensorboard.notebook.start``) with a fake,
 already-started TensorBoard on a fake port, capture the HTML it would show in the notebook, and work out
 the address the browser would load from it — no TensorBoard process, no browser. ``test_browser.py``
 checks the same path for real in JupyterLab through jupyter-server-proxy.
@@ -122,3 +123,34 @@ def test_frame_url_on_this_machine(monkeypatch, frame_url):
     assert frame_url(6006, "http://[::1]:8888/lab") == "http://[::1]:6006/"
     monkeypatch.setenv("TENSORBOARD_PROXY_URL", "/proxy/%PORT%/")
     assert frame_url(6006, "http://127.0.0.1:8888/lab") == "http://127.0.0.1:8888/proxy/6006/"
+
+
+# --- log folders and the registry of running TensorBoards ---
+
+
+def test_notebook_logdir_is_cleared_on_request(artifacts):
+    log_dir = tboard.notebook_logdir("00_setup")
+    (log_dir / "stale").mkdir()
+    assert list(tboard.notebook_logdir("00_setup").iterdir()) == []
+    # the printed command is stored in notebook 00: relative, the same on every machine
+    assert tboard.tensorboard_command(log_dir) == "tensorboard --logdir artifacts/logs/00_setup"
+
+
+def test_stale_registry_entries_are_removed(monkeypatch, tmp_path):
+    from tensorboard import manager
+
+    monkeypatch.setattr(manager, "_get_info_dir", lambda: str(tmp_path))
+    info = manager.TensorBoardInfo(
+        version="2.21.0",
+        start_time=0,
+        port=6006,
+        pid=2**22 + 12345,
+        path_prefix="",
+        logdir="logs",
+        db="",
+        cache_key="x",
+    )
+    (tmp_path / f"pid-{info.pid}.info").write_text(manager._info_to_string(info))
+    assert tboard.running_tensorboards() == [info.pid]
+    assert tboard.clean_stale_tensorboard_info() == 1
+    assert tboard.running_tensorboards() == []

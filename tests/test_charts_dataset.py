@@ -1,10 +1,10 @@
-"""Tests of the chart generator :mod:`dvdl_helpers.charts` (small images, a few seconds in all)."""
+"""Tests of dvdl_helpers.charts.dataset: writing a data set (folder per type + charts.csv) and reading it.
+
+Generator v1's data sets here; generator v2's in ``test_charts_varied.py``.
+"""
 
 from __future__ import annotations
 
-import random
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,11 +16,6 @@ from PIL import Image
 from dvdl_helpers import charts
 
 SIZE = (64, 64)
-PLAIN = charts.Style()  # white background, one tab10 colour, no grid, no title
-
-
-def pngs(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.png"))}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +25,7 @@ def train(tmp_path_factory) -> Path:
     return out
 
 
-def test_same_seed_same_images_whatever_the_jobs(train, tmp_path):
+def test_same_seed_same_images_whatever_the_jobs(train, tmp_path, pngs):
     charts.generate_dataset(tmp_path / "b", 3, seed=7, size_px=SIZE, jobs=2, progress=False)
     assert pngs(tmp_path / "b") == pngs(train)  # byte-identical, drawn by 2 processes in other chunks
     assert (tmp_path / "b" / "charts.csv").read_text() == (train / "charts.csv").read_text()
@@ -85,46 +80,6 @@ def test_csv_records_what_is_drawn(train):
             assert sum(isinstance(c, PolyCollection) for c in ax.collections) == row["n_series"]
 
 
-def bar_count(image: Image.Image) -> int:
-    """Count the bars of a chart in the PLAIN style: runs of columns holding the bar colour."""
-    rgb = np.asarray(image.convert("RGB")).astype(int)
-    blue = np.abs(rgb - [0x1F, 0x77, 0xB4]).sum(axis=2) < 90
-    cols = blue.any(axis=0).astype(int)
-    return int(np.sum(np.diff(np.r_[0, cols]) == 1))
-
-
-@pytest.mark.parametrize("size", [(128, 128), (64, 64)])
-def test_number_of_bars_seen_in_pixels(size):
-    counts = [2, 3, 5, 8, 12]
-    images = charts.bar_series_count(counts, style=PLAIN, size_px=size)
-    assert [bar_count(im) for im in images] == counts
-    assert all(im.size == size for im in images)
-
-
-def test_height_probe_changes_only_one_bar():
-    images = charts.bar_series_height(np.linspace(0.1, 1.0, 4), n_bars=5, index=2, style=PLAIN)
-    arrays = [np.asarray(im.convert("L")).astype(int) for im in images]
-    changed = np.flatnonzero(np.abs(arrays[0] - arrays[-1]).sum(axis=0))
-    assert changed.size and changed.max() - changed.min() < 128 / 5  # within one bar's column
-    assert 55 < changed.mean() < 73  # the middle bar (index 2 of 5) of a 128 px wide chart
-    assert all(bar_count(im) == 5 for im in images)
-
-
-def test_reused_figure_draws_the_same_pixels():
-    specs = [
-        (k, *charts.chart_spec(1, k, i, s))
-        for k in charts.CHART_TYPES
-        for i in range(2)
-        for s in ("train", "heldout")  # generator v1's looks
-    ]
-    random.Random(0).shuffle(specs)
-    fig = None
-    for kind, style, values, x in specs:
-        fig = charts.draw_figure(kind, values, x, style=style, size_px=SIZE, fig=fig)
-        fresh = charts.draw_figure(kind, values, x, style=style, size_px=SIZE)
-        assert np.array_equal(charts.render(fig), charts.render(fresh)), kind
-
-
 def test_heldout_style_differs(train, tmp_path):
     charts.generate_dataset(tmp_path, 3, seed=7, size_px=SIZE, style="heldout", jobs=1, progress=False)
     x_train, y_train, names_train = charts.load_chart_images(train, SIZE)
@@ -141,7 +96,7 @@ def test_heldout_style_differs(train, tmp_path):
         assert not {getattr(s, key) for s in train_looks} & {getattr(s, key) for s in held_looks}
 
 
-def test_skips_an_existing_dataset_and_replaces_a_different_one(tmp_path):
+def test_skips_an_existing_dataset_and_replaces_a_different_one(tmp_path, pngs):
     first = charts.generate_dataset(tmp_path, 2, seed=1, size_px=SIZE, jobs=1, progress=False)
     again = charts.generate_dataset(tmp_path, 2, seed=1, size_px=SIZE, jobs=1, progress=False)
     assert not first.skipped and again.skipped and again.n_charts == 14
@@ -149,24 +104,3 @@ def test_skips_an_existing_dataset_and_replaces_a_different_one(tmp_path):
         tmp_path, 1, seed=1, size_px=SIZE, types=["pie", "bar"], jobs=1, progress=False
     )
     assert not smaller.skipped and sorted(pngs(tmp_path)) == ["bar/bar_00000.png", "pie/pie_00000.png"]
-
-
-def test_draw_chart_from_explicit_data():
-    image = charts.draw_chart("bar", [3, 1, 2, 5], style=PLAIN)
-    assert image.size == (128, 128) and bar_count(image) == 4
-    for kind in charts.CHART_TYPES:
-        assert charts.draw_chart(kind, [1.0, 3.0, 2.0], style="heldout", seed=3, size_px=SIZE).size == SIZE
-    same_look = [charts.draw_chart("pie", v, seed=5) for v in ([1, 2], [2, 1])]
-    assert not np.array_equal(*map(np.asarray, same_look))
-    with pytest.raises(ValueError, match="unknown chart type"):
-        charts.draw_chart("radar", [1, 2, 3])
-
-
-def test_command_line(tmp_path):
-    cmd = [sys.executable, "-m", "dvdl_helpers.charts", str(tmp_path), "--per-type", "1", "--seed", "2"]
-    cmd += ["--size", "48", "40", "--types", "bar", "line", "--jobs", "1", "--quiet"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120)
-    assert "2 charts in" in result.stdout
-    assert sorted(pngs(tmp_path)) == ["bar/bar_00000.png", "line/line_00000.png"]
-    assert Image.open(tmp_path / "line" / "line_00000.png").size == (48, 40)
-    assert len(charts.read_csv(tmp_path / "charts.csv")) == 2

@@ -1,4 +1,4 @@
-"""Tests of dvdl_helpers.env and dvdl_helpers.paths."""
+"""Tests of dvdl_helpers.env: the quick/full switch, quiet TensorFlow, seeds, the report, test settings."""
 
 from __future__ import annotations
 
@@ -9,27 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dvdl_helpers import env, paths
-
-
-def test_artifacts_folder_follows_the_environment_variable(artifacts):
-    assert paths.artifacts_dir() == artifacts
-    assert paths.data_dir() == artifacts / "data" and paths.data_dir().is_dir()
-    assert paths.models_dir() == artifacts / "models"
-
-
-def test_logs_dir_clear_empties_only_that_folder(artifacts):
-    run = paths.logs_dir("01_demo", "train")
-    (run / "old.txt").write_text("old")
-    other = paths.logs_dir("02_other")
-    (other / "keep.txt").write_text("keep")
-    fresh = paths.logs_dir("01_demo", clear=True)
-    assert list(fresh.iterdir()) == []
-    assert (other / "keep.txt").exists()
-
-
-def test_display_path_is_relative_inside_the_repository():
-    assert paths.display_path(paths.REPO_ROOT / "notebooks" / "x.ipynb") == "notebooks/x.ipynb"
+from dvdl_helpers import env
 
 
 def test_quick_mode_is_the_default_and_the_environment_overrides_the_switch(monkeypatch):
@@ -87,12 +67,6 @@ def test_use_test_environment_sets_the_course_settings_and_path(monkeypatch):
     assert all(os.environ[name] == value for name, value in env.TEST_ENVIRONMENT.items())
     folders = os.environ["PATH"].split(os.pathsep)
     assert folders[0] == str(Path(sys.executable).parent) and folders.count(folders[0]) == 1
-
-
-def test_course_notebooks_are_the_numbered_ones_in_order():
-    names = [path.name for path in paths.course_notebooks()]
-    assert names == sorted(names) and names[0].startswith("00_")
-    assert all(name[:2].isdigit() and name[2] == "_" and name.endswith(".ipynb") for name in names)
 
 
 def test_package_version_and_usable_cores():

@@ -1,4 +1,4 @@
-"""Tests of notebook 06's figures in dvdl_helpers.plots: reconstructions, thumbnail maps, probe paths."""
+"""Tests of dvdl_helpers.plots.latent, notebook 06's figures: reconstructions, thumbnail maps, probes."""
 
 from __future__ import annotations
 

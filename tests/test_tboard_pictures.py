@@ -1,68 +1,69 @@
-"""Tests of dvdl_helpers.tboard: log folders and the process registry, reading events, the image logger.
-
-TensorBoard serving the logs over HTTP: ``test_tensorboard_http.py``; ``%tensorboard`` behind a proxy:
-``test_tensorboard_proxy.py``; notebook 01's logs: ``test_notebook01_logs.py``.
-"""
+"""Tests of dvdl_helpers.tboard.pictures: weights and figures as TensorBoard images, the image logger."""
 
 from __future__ import annotations
 
 import io
 
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
 
-from dvdl_helpers import plots, tboard
+from dvdl_helpers import tboard
 
 
-def test_notebook_logdir_is_cleared_on_request(artifacts):
-    log_dir = tboard.notebook_logdir("00_setup")
-    (log_dir / "stale").mkdir()
-    assert list(tboard.notebook_logdir("00_setup").iterdir()) == []
-    # the printed command is stored in notebook 00: relative, the same on every machine
-    assert tboard.tensorboard_command(log_dir) == "tensorboard --logdir artifacts/logs/00_setup"
+def test_weights_to_image_colours_sign_and_tiles():
+    weights = np.zeros((784, 10))
+    weights[0, 0], weights[0, 1] = 1.0, -1.0  # top-left pixel of tiles 0 and 1
+    image = tboard.weights_to_image(weights, scale=2, pad=1)
+    assert image.shape == (1, 2 * (2 * 29 + 1), 2 * (5 * 29 + 1), 3) and image.dtype == np.uint8
+    positive = image[0, 2, 2]  # tile 0, pixel (0, 0)
+    negative = image[0, 2, 2 + 2 * 29]  # tile 1, pixel (0, 0)
+    zero = image[0, 2 + 2 * 10, 2 + 2 * 10]  # tile 0, a pixel with weight 0
+    assert positive[2] > positive[0], "positive weights are blue"
+    assert negative[0] > negative[2], "negative weights are red"
+    assert zero.min() > 230, "zero is (nearly) white"
+    with pytest.raises(ValueError):
+        tboard.weights_to_image(np.zeros((100, 10)))
 
 
-def test_read_scalars_finds_what_tf_summary_wrote(tmp_path):
-    import tensorflow as tf
-
-    for run, offset in (("train", 0.0), ("validation", 1.0)):
-        with tf.summary.create_file_writer(str(tmp_path / run)).as_default():
-            for step in range(3):
-                tf.summary.scalar("loss", offset + step, step=step)
-    scalars = tboard.read_scalars(tmp_path)
-    assert set(scalars) == {"train", "validation"}
-    assert scalars["validation"]["loss"] == [(0, 1.0), (1, 2.0), (2, 3.0)]
-    assert "loss" in tboard.list_tags(tmp_path)["train"]["tensors"]
+def test_figure_to_image_renders_rgb_and_closes():
+    figure, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    ax.set_title("x")
+    image = tboard.figure_to_image(figure)
+    assert image.shape == (1, 50, 100, 3) and image.dtype == np.uint8
+    assert not plt.fignum_exists(figure.number)
 
 
-def test_stale_registry_entries_are_removed(monkeypatch, tmp_path):
-    from tensorboard import manager
-
-    monkeypatch.setattr(manager, "_get_info_dir", lambda: str(tmp_path))
-    info = manager.TensorBoardInfo(
-        version="2.21.0",
-        start_time=0,
-        port=6006,
-        pid=2**22 + 12345,
-        path_prefix="",
-        logdir="logs",
-        db="",
-        cache_key="x",
-    )
-    (tmp_path / f"pid-{info.pid}.info").write_text(manager._info_to_string(info))
-    assert tboard.running_tensorboards() == [info.pid]
-    assert tboard.clean_stale_tensorboard_info() == 1
-    assert tboard.running_tensorboards() == []
+def test_figure_to_image_dpi_transparency_and_keeps_the_figure():
+    figure, ax = plt.subplots(figsize=(2, 1), dpi=50)
+    figure.patch.set_alpha(0.0)  # transparent background: must come out white
+    ax.set_axis_off()
+    image = tboard.figure_to_image(figure, dpi=100, close=False)
+    assert image.shape == (1, 100, 200, 3)
+    assert image.min() == 255, "a transparent, empty figure is white"
+    assert figure.dpi == 50, "the figure's own dpi is left as it was"
+    assert plt.fignum_exists(figure.number)
+    plt.close(figure)
 
 
-# --- the per-epoch image logger (tboard.pictures) ---
+def test_figure_to_image_on_a_vector_backend():
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1), dpi=50)
+    FigureCanvasSVG(figure)
+    figure.add_subplot().plot([0, 1], [0, 1])
+    image = tboard.figure_to_image(figure, close=False)
+    assert image.shape == (1, 50, 100, 3) and image.dtype == np.uint8
+    assert image.min() < 128, "the line is drawn"
 
 
-def test_confusion_counts():
-    matrix = plots.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
-    np.testing.assert_array_equal(matrix, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
-    assert matrix.sum() == 6
+# --- the per-epoch image logger ---
 
 
 @pytest.fixture(scope="module")

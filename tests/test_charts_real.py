@@ -1,0 +1,61 @@
+"""Tests of dvdl_helpers.charts.real (any picture → classifier input, the shipped real charts, classify) and
+of the classifier recipe's splits (``charts.training``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dvdl_helpers import charts
+from dvdl_helpers.charts import real, training
+
+
+@pytest.mark.parametrize("size", [(1000, 50), (3, 500), (640, 480), (17, 17)])
+def test_prepare_any_size_keeps_the_aspect_ratio(size):
+    image = Image.new("RGB", size, "white")
+    image.paste((30, 30, 200), (size[0] // 4, size[1] // 4, size[0] // 2 + 1, size[1] // 2 + 1))
+    out = real.prepare_chart(image, 32, crop=False)
+    assert out.shape == (32, 32) and out.dtype == np.uint8
+    if size[0] > 5 * size[1]:  # wide: padded with paper above and below
+        assert out[0].min() > 240 and out[-1].min() > 240
+
+
+def test_prepare_transparency_dark_theme_and_modes():
+    rgba = Image.new("RGBA", (80, 60), (0, 0, 0, 0))  # transparent (black) paper: reads as white
+    rgba.paste((200, 0, 0, 255), (20, 20, 40, 50))
+    light = real.prepare_chart(rgba, 32)
+    assert np.median(light[[0, -1]]) > 240 and light.min() < 120
+    dark = Image.new("RGB", (80, 60), (20, 20, 30))  # a dark theme: inverted to light paper
+    dark.paste((240, 240, 90), (20, 20, 40, 50))
+    assert np.median(real.prepare_chart(dark, 32)[[0, -1]]) > 200
+    for mode in ("L", "LA", "P", "I;16", "CMYK"):
+        assert real.prepare_chart(dark.convert(mode), 24).shape == (24, 24), mode
+
+
+def test_classify_in_order_skipping_broken_files(tiny_chart_model, chart_pictures):
+    files = real.expand_inputs([chart_pictures])
+    before, problems = sorted(chart_pictures.iterdir()), []
+    results = charts.classify(files, tiny_chart_model, problems=problems)
+    assert [f.name for f in files] == ["a_transparent.png", "b_dark_tall.jpg", "c_broken.png", "d_tiny.gif"]
+    assert results[2] is None and len(problems) == 1 and "c_broken.png" in problems[0]
+    for result in (results[0], results[1], results[3]):
+        kind, probability = result
+        assert kind in charts.CHART_TYPES and 0 < probability <= 1
+    assert sorted(chart_pictures.iterdir()) == before  # nothing written next to the inputs
+
+
+def test_real_charts_ship_and_load():
+    x, types, files = charts.load_real_charts(size=32)
+    assert x.shape == (248, 32, 32) and x.dtype == np.uint8 and len(files) == 248
+    counts = dict(zip(*np.unique(types, return_counts=True), strict=True))
+    assert counts == dict(area=19, bar=74, box=13, hbar=24, histogram=13, line=55, pie=5, scatter=45)
+    assert (real.REAL_CHARTS_DIR / "LICENSE-vega-lite.txt").exists()
+
+
+def test_balanced_accuracy_and_split():
+    assert real.balanced_accuracy(["bar", "bar", "pie"], ["bar", "pie", "pie"]) == pytest.approx(0.75)
+    masks = training.split_by_index(np.repeat(np.arange(3), 10), (7, 2, 1))
+    assert np.flatnonzero(masks["test"]).tolist() == [9, 19, 29] and masks["val"].sum() == 6
+    assert (masks["train"].astype(int) + masks["val"] + masks["test"] == 1).all()
+    assert training.proportional_split(600) == (480, 60, 60)

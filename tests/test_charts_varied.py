@@ -1,0 +1,60 @@
+"""Tests of generator v2: :mod:`dvdl_helpers.charts.varied` (samplers and drawers), ``looks``, ``layout``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dvdl_helpers import charts
+from dvdl_helpers.charts.looks import HELDOUT_THEMES, PALETTES, THEMES, TRAIN_THEMES
+
+
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("varied")
+    charts.generate_dataset(out, 3, seed=4, size_px=(96, 96), style="varied", jobs=1, progress=False)
+    return out
+
+
+def test_v2_is_deterministic_whatever_the_jobs(varied, tmp_path, pngs):
+    charts.generate_dataset(tmp_path, 3, seed=4, size_px=(96, 96), style="varied", jobs=2, progress=False)
+    assert pngs(tmp_path) == pngs(varied)
+    assert (tmp_path / "charts.csv").read_text() == (varied / "charts.csv").read_text()
+
+
+def test_v2_keeps_the_looks_aspect_ratio_and_records_it(varied):
+    rows = charts.read_csv(varied / "charts.csv")
+    assert len(rows) == 21 and {r["type"] for r in rows} == set(charts.CHART_TYPES)
+    for row in rows:
+        width, height = Image.open(varied / row["file"]).size
+        assert max(width, height) == 96
+        assert abs(width / height - row["width"] / row["height"]) < 0.1, row["file"]
+        assert row["theme"] in TRAIN_THEMES and row["variant"]
+
+
+def test_every_kind_and_variant_draws():
+    fig = None
+    variants: dict[str, set] = {}
+    for kind in charts.CHART_TYPES:
+        for index in range(25):
+            look, data = charts.varied_spec(1, kind, index)
+            fig = charts.draw_varied(kind, look, data, size_px=64, fig=fig)
+            image = charts.render_varied(fig, look.jpeg)
+            assert max(image.size) == 64 and image.mode == "RGB"
+            variants.setdefault(kind, set()).add(data["variant"])
+    assert {"grouped", "stacked", "single"} <= variants["bar"]
+    assert {"donut", "exploded", "pie"} <= variants["pie"]
+    assert {"gaps", "density", "filled"} <= variants["histogram"]
+    assert {"stacked", "overlap", "single"} <= variants["area"]
+
+
+def test_heldout_theme_is_never_drawn_for_training():
+    rng = np.random.default_rng(0)
+    looks = [charts.sample_look(rng) for _ in range(400)]
+    assert not {look.theme for look in looks} & set(HELDOUT_THEMES)
+    assert not {look.palette for look in looks} & {p for t in HELDOUT_THEMES for p in THEMES[t][-1]}
+    assert {look.theme for look in looks} == set(TRAIN_THEMES)  # every training theme is used
+    assert all(set(THEMES[t][-1]) <= set(PALETTES) for t in THEMES)
