@@ -71,11 +71,12 @@ def real_chart_score() -> dict | None:
     size = int(model.input_shape[1])
     x, types, _ = charts.load_real_charts(size)
     known = types != "box"
-    said = np.array(sorted(charts.CHART_TYPES))[
-        model.predict(x[known][..., None] / 255.0, verbose=0).argmax(1)
-    ]
+    said = np.array(sorted(charts.CHART_TYPES))[charts.real.type_probabilities(model, x[known]).argmax(1)]
+    facts = charts.real.classifier_facts(path)
     return dict(
         model=path.name,
+        setting=facts.get("setting", "unknown (saved without facts)"),
+        trained_by=facts.get("trained_by"),
         input_size=size,
         charts=int(known.sum()),
         balanced_accuracy=round(charts.balanced_accuracy(types[known], said), 3),
@@ -143,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     if score is None:
         print("\nno saved chart classifier: run notebook 05 or 'python -m dvdl_helpers.charts train' first")
     else:
+        by = f" by {score['trained_by']}" if score["trained_by"] else ""
         print(
-            f"\nreal charts (development set, {score['charts']} charts of the 7 types), {score['model']}: "
+            f"\nreal charts (development set, {score['charts']} charts of the 7 types), {score['model']} "
+            f"(trained in the {score['setting']} setting{by}): "
             f"balanced accuracy {score['balanced_accuracy']}"
         )
     return 0

@@ -93,6 +93,13 @@ def headlines(records: dict[str, dict]) -> list[str]:
             f"chart generator: **{best['charts_per_s']:.0f} charts/s** at {best['size']}×{best['size']} "
             f"with {best['jobs']} job(s) ({best['speedup']:.2f}× one job)"
         )
+        score = charts.get("real_charts")
+        if score:
+            lines.append(
+                "chart classifier on the real development set: balanced accuracy "
+                f"**{score['balanced_accuracy']}** (the saved model, trained in the "
+                f"{score.get('setting', 'unknown')} setting)"
+            )
     return lines
 
 

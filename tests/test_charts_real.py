@@ -59,3 +59,27 @@ def test_balanced_accuracy_and_split():
     assert np.flatnonzero(masks["test"]).tolist() == [9, 19, 29] and masks["val"].sum() == 6
     assert (masks["train"].astype(int) + masks["val"] + masks["test"] == 1).all()
     assert training.proportional_split(600) == (480, 60, 60)
+
+
+def test_type_probabilities_average_the_chart_and_its_mirror_image(tiny_chart_model):
+    import keras
+
+    model = keras.models.load_model(tiny_chart_model, compile=False)
+    size = int(model.input_shape[1])
+    pictures = np.random.default_rng(0).integers(0, 256, (3, size, size), dtype=np.uint8)
+    both = charts.type_probabilities(model, pictures)
+    one = charts.type_probabilities(model, pictures, mirror=False)
+    mirrored = charts.type_probabilities(model, pictures[:, :, ::-1], mirror=False)
+    assert both.shape == (3, len(charts.CHART_TYPES)) and np.allclose(both.sum(axis=1), 1, atol=1e-5)
+    assert np.allclose(both, (one + mirrored) / 2, atol=1e-5)
+    assert np.allclose(charts.type_probabilities(model, pictures[:, :, ::-1]), both, atol=1e-5)
+
+
+def test_saved_classifier_says_which_setting_trained_it(tiny_chart_model, tmp_path):
+    import keras
+
+    model = keras.models.load_model(tiny_chart_model, compile=False)
+    path = charts.real.save_classifier(model, tmp_path / "sub" / "model.keras", setting="quick", epochs=2)
+    assert path.exists() and path.with_suffix(".json").exists()
+    assert charts.real.classifier_facts(path) == {"setting": "quick", "epochs": 2}
+    assert charts.real.classifier_facts(tmp_path / "none.keras") == {}

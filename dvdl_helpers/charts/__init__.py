@@ -33,7 +33,7 @@ from .dataset import (
 from .drawing import render
 from .layout import draw_varied, render_varied
 from .looks import THEMES, Look, sample_look
-from .real import INPUT_SIZE, balanced_accuracy, classify, load_real_charts, prepare_chart
+from .real import INPUT_SIZE, balanced_accuracy, classify, load_real_charts, prepare_chart, type_probabilities
 from .varied import KINDS, ChartKind, varied_spec
 
 __all__ = [
@@ -67,5 +67,6 @@ __all__ = [
     "sample_data",
     "sample_look",
     "sample_style",
+    "type_probabilities",
     "varied_spec",
 ]

@@ -3,11 +3,14 @@
 :func:`prepare_chart` is the one preparation of every picture the classifier sees, generated or real,
 in training and in use: transparency onto white, gray, light paper (a dark theme is inverted), the
 empty margins cropped, padded to a square with the paper's gray (the aspect ratio is kept), shrunk.
+:func:`type_probabilities` is the one way to ask the classifier: it averages its answers for the picture
+and for its mirror image (a mirrored chart is a chart of the same type).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -132,6 +135,43 @@ def balanced_accuracy(
     return float(np.mean(recalls))
 
 
+def type_probabilities(model, images: np.ndarray, *, mirror: bool = True) -> np.ndarray:
+    """Each prepared picture's probability per type (columns in ``sorted(CHART_TYPES)`` order).
+
+    ``images``: N×size×size uint8 from :func:`prepare_chart`. With ``mirror`` (the default) the network
+    is asked twice, for the picture and for its left-right mirror image, and the two answers averaged:
+    the mirror of a chart is a chart of the same type, so two looks are steadier than one (the network
+    saw mirrored charts in training). On the development set this was chosen over one look.
+    """
+    x = np.asarray(images)[..., None].astype("float32") / 255.0
+    looks = [x, x[:, :, ::-1]] if mirror else [x]
+    probabilities = []
+    for look in looks:
+        logits = model.predict(look, verbose=0, batch_size=64)
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities.append(exp / exp.sum(axis=1, keepdims=True))
+    return np.mean(probabilities, axis=0)
+
+
+def save_classifier(model, path: Path | str | None = None, **facts) -> Path:
+    """Save ``model`` (default: :func:`default_model_path`) and ``facts`` about its training beside it.
+
+    The facts (e.g. ``setting="quick"``, ``epochs=8``) go to ``<model>.json``, so that a benchmark or a
+    reader can tell which setting trained the saved model; :func:`classifier_facts` reads them.
+    """
+    path = Path(path) if path else default_model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save(path)
+    path.with_suffix(".json").write_text(json.dumps(facts, indent=1, default=str) + "\n")
+    return path
+
+
+def classifier_facts(path: Path | str | None = None) -> dict:
+    """The facts :func:`save_classifier` wrote beside a saved classifier (empty when there are none)."""
+    facts = (Path(path) if path else default_model_path()).with_suffix(".json")
+    return json.loads(facts.read_text()) if facts.exists() else {}
+
+
 def default_model_path() -> Path:
     """Where notebook 05 and ``charts train`` save the classifier."""
     return paths.models_dir() / MODEL_FILE
@@ -168,9 +208,7 @@ def classify(
             warnings.warn(problem, stacklevel=2)
     results: dict[Path, tuple[str, float]] = {}
     if len(x):
-        logits = model.predict(x[..., None].astype("float32") / 255.0, verbose=0, batch_size=64)
-        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
+        probs = type_probabilities(model, x)
         names = sorted(CHART_TYPES)
         results = {f: (names[int(p.argmax())], float(p.max())) for f, p in zip(read, probs, strict=True)}
     return [results.get(f) for f in files]

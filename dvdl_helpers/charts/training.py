@@ -16,7 +16,14 @@ import numpy as np
 from .. import paths
 from .clean import CHART_TYPES
 from .dataset import generate_dataset
-from .real import INPUT_SIZE, balanced_accuracy, default_model_path, load_prepared_charts, load_real_charts
+from .real import (
+    INPUT_SIZE,
+    balanced_accuracy,
+    load_prepared_charts,
+    load_real_charts,
+    save_classifier,
+    type_probabilities,
+)
 
 #: The chosen recipe: network options for ``models.chart_convnet``, batch size and peak learning rate.
 RECIPE = dict(
@@ -158,10 +165,21 @@ def train_classifier(
     heldout_accuracy = float((held_pred == held_y).mean())
     dev_x, dev_types, _ = load_real_charts(INPUT_SIZE)
     known = dev_types != "box"
-    said = np.array(sorted(CHART_TYPES))[model.predict(dev_x[known][..., None] / 255.0, verbose=0).argmax(1)]
-    path = Path(model_path) if model_path else default_model_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
+    said = np.array(sorted(CHART_TYPES))[type_probabilities(model, dev_x[known]).argmax(1)]
+    dev_score = balanced_accuracy(dev_types[known], said)
+    named = [
+        name for name, setting in SETTINGS.items() if (setting["split"], setting["epochs"]) == (split, epochs)
+    ]
+    path = save_classifier(
+        model,
+        model_path,
+        setting=named[0] if named else f"{per_type} charts per type, {epochs} epochs",
+        trained_by="python -m dvdl_helpers.charts train",
+        train_charts=int(train.sum()),
+        epochs=epochs,
+        train_s=round(train_s, 1),
+        dev_balanced_accuracy=round(dev_score, 3),
+    )
     return TrainingResult(
         path,
         int(train.sum()),
@@ -169,7 +187,7 @@ def train_classifier(
         draw_s,
         train_s,
         val_accuracy,
-        balanced_accuracy(dev_types[known], said),
+        dev_score,
         test_accuracy,
         heldout_accuracy,
     )
