@@ -74,9 +74,10 @@ def sample_bars(rng: np.random.Generator) -> Data:
         x=[],
         variant=variant,
         labels=_labels(rng, n),
-        width=float(rng.uniform(0.45, 0.95)),
+        width=float(rng.uniform(0.3, 0.95)),
         value_labels=bool(n <= 10 and rng.random() < 0.25),
         edge=bool(rng.random() < 0.25),
+        rotate=int(rng.choice([0, 45, 90])),  # category names that do not fit: thinned, or turned
     )
 
 
@@ -112,9 +113,14 @@ def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = Fal
                 *xy, f" {v:.3g}", color=look.text, fontsize=0.8 * look.fontsize, family=look.font, **align
             )
     low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
-    cats = (list(positions), data["labels"]) if n <= 14 else None
     lims = [(-0.6, n - 0.4), (low, high)]
-    return dict(lims=lims[::-1] if horizontal else lims, cats=cats, cat_axis=int(horizontal), legend="patch")
+    return dict(
+        lims=lims[::-1] if horizontal else lims,
+        cats=(list(positions), data["labels"]),
+        cat_axis=int(horizontal),
+        rotate=0 if horizontal else data.get("rotate", 0),
+        legend="patch",
+    )
 
 
 def sample_hbars(rng: np.random.Generator) -> Data:
