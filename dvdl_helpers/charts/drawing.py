@@ -57,13 +57,15 @@ def draw_ticks(
     grid: str = "",
     grid_color: str = "#cccccc",
     grid_ls: str = "-",
+    rotate: float = 0,
 ) -> None:
     """Tick marks, tick labels and grid lines of the x and y ``ticks``, without matplotlib's ``Axis``.
 
     ``size``: the plot area's width and height in pixels; ``tick``: the tick length and ``gap``: the
     space between tick and label (pixels); ``text``: the labels' colour, family and font size (the marks
     take the colour); ``marks``: draw tick marks; ``grid``: the axes that get grid lines (``"x"``,
-    ``"y"``, ``"xy"`` or ``""``).
+    ``"y"``, ``"xy"`` or ``""``); ``rotate``: the x labels' angle in degrees (turned labels end under
+    their tick).
     """
     aw, ah = size
     for i, (locs, names) in enumerate(ticks):  # i = 0: x axis, 1: y axis; across the axis in axes units
@@ -77,6 +79,10 @@ def draw_ticks(
             lines = LineCollection([seg(t, 0, 1) for t in locs], colors=grid_color, lw=lw)
             ax.add_collection(lines, autolim=False).set(transform=trans, linestyle=grid_ls, zorder=0.5)
         align = dict(ha="center", va="top") if i == 0 else dict(ha="right", va="center")
+        if i == 0 and rotate:
+            align = dict(
+                ha="right", va="top" if rotate < 90 else "center", rotation=rotate, rotation_mode="anchor"
+            )
         for t, s in zip(locs, names, strict=True):
             xy = (t, -off - gap / ah) if i == 0 else (-off - gap / aw, t)
             ax.text(*xy, s, transform=trans, **align, **text, clip_on=False)

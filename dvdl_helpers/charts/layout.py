@@ -9,6 +9,7 @@ is drawn directly at 128×96.
 from __future__ import annotations
 
 import io
+import math
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -87,13 +88,19 @@ def draw_varied(
         if spec.get("cats"):
             i = spec["cat_axis"]
             room, width = (0.85 * h, lambda s: 1.3 * fs) if i else (0.8 * w, lambda s: (len(s) + 1.5) * cw)
+            if not i and spec.get("rotate") and sum(map(width, spec["cats"][1])) > room:
+                width = lambda s: 1.3 * fs  # noqa: E731  turned names take one line's height each
+            else:
+                spec["rotate"] = 0
             ticks[i] = _thin(*spec["cats"], room, width)
     ychars = max((len(s) for s in ticks[1][1]), default=0)
     n_series = len(data["values"])
     many = spec.get("legend") == "wedge" or n_series > 1
     legend_room = max((len(s) for s in spec.get("names", ["Series 1"])), default=6) * cw + 2.5 * fs
     left = pad + (1.5 * fs if look.ylabel and axis else 0) + (tick + 3 + cw * ychars if ticks[1][0] else 0)
-    bottom = pad + (1.5 * fs if look.xlabel and axis else 0) + (tick + 3 + fs if ticks[0][0] else 0)
+    turn = math.radians(spec.get("rotate", 0))  # turned x names need more room below the plot
+    names_height = max((len(s) for s in ticks[0][1]), default=0) * cw * math.sin(turn) + fs * math.cos(turn)
+    bottom = pad + (1.5 * fs if look.xlabel and axis else 0) + (tick + 3 + names_height if ticks[0][0] else 0)
     top = pad + (1.8 * fs if look.title else 0) + 0.5 * fs
     right = pad + (0.5 * cw * len(ticks[0][1][-1]) if ticks[0][1] else 0)
     if many and look.legend in ("right", "top", "bottom"):
@@ -132,6 +139,7 @@ def draw_varied(
         marks=look.spines != "none",
         grid={"both": "xy", "x": "x", "y": "y"}.get(look.grid, ""),
         grid_color=look.grid_color,
+        rotate=spec.get("rotate", 0),
     )
     if look.xlabel:
         fig.text((left + aw / 2) / w, pad / h, look.xlabel, ha="center", va="bottom", **text)

@@ -74,9 +74,10 @@ def sample_bars(rng: np.random.Generator) -> Data:
         x=[],
         variant=variant,
         labels=_labels(rng, n),
-        width=float(rng.uniform(0.45, 0.95)),
+        width=float(rng.uniform(0.3, 0.95)),
         value_labels=bool(n <= 10 and rng.random() < 0.25),
         edge=bool(rng.random() < 0.25),
+        rotate=int(rng.choice([0, 45, 90])),  # category names that do not fit: thinned, or turned
     )
 
 
@@ -112,9 +113,14 @@ def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = Fal
                 *xy, f" {v:.3g}", color=look.text, fontsize=0.8 * look.fontsize, family=look.font, **align
             )
     low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
-    cats = (list(positions), data["labels"]) if n <= 14 else None
     lims = [(-0.6, n - 0.4), (low, high)]
-    return dict(lims=lims[::-1] if horizontal else lims, cats=cats, cat_axis=int(horizontal), legend="patch")
+    return dict(
+        lims=lims[::-1] if horizontal else lims,
+        cats=(list(positions), data["labels"]),
+        cat_axis=int(horizontal),
+        rotate=0 if horizontal else data.get("rotate", 0),
+        legend="patch",
+    )
 
 
 def sample_hbars(rng: np.random.Generator) -> Data:
@@ -316,9 +322,14 @@ def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> dict:
 
 
 def sample_area(rng: np.random.Generator) -> Data:
-    """Areas: one filled series, stacked layers, or overlapping translucent series."""
-    variant = str(rng.choice(["single", "single", "stacked", "stacked", "overlap", "smooth"]))
-    series = 1 if variant == "single" else int(rng.integers(2, 7))
+    """Areas: one filled series, stacked layers (from zero, to 100 % or around the middle: a streamgraph),
+    overlapping translucent series, smooth densities, or a band between a low and a high curve."""
+    variant = str(
+        rng.choice(
+            ["single", "single", "stacked", "stacked", "overlap", "smooth", "stream", "percent", "band"]
+        )
+    )
+    series = 1 if variant in ("single", "band") else int(rng.integers(2, 7))
     series = int(rng.integers(1, 4)) if variant == "smooth" else series
     n = int(rng.integers(6, 40)) if rng.random() < 0.6 else int(rng.integers(40, 300))
     walks = np.cumsum(rng.normal(0, 1, (series, n)), axis=1)
@@ -342,10 +353,34 @@ def sample_area(rng: np.random.Generator) -> Data:
 
 
 def draw_area(ax: Axes, data: Data, look: Look, k: float) -> dict:
-    """Filled areas down to zero: stacked, or overlapping with transparency; with or without an edge line."""
+    """Filled areas: down to zero, stacked (to 100 %, or around the middle), overlapping with transparency,
+    or a band; with or without an edge line."""
     x, values, colors = np.asarray(data["x"][0]), np.asarray(data["values"]), look.colors
     lw = look.linewidth * k * data["outline"]
-    if data["variant"] == "overlap":
+    variant = data["variant"]
+    if variant == "band":  # low and high curve around the series, as in ranges and confidence bands
+        middle = values[0]
+        spread = 0.15 * (middle.max() - middle.min() + 1e-9) * (1 + np.abs(np.sin(np.linspace(0, 5, len(x)))))
+        ax.fill_between(x, middle - spread, middle + spread, color=colors[0], alpha=0.7, lw=0)
+        if lw:
+            ax.plot(x, middle, color=colors[0], lw=lw)
+        low, high = (middle - spread).min(), (middle + spread).max()
+        return dict(lims=[(x.min(), x.max()), _pad(low, high)], integer_x=True, legend="patch")
+    if variant in ("stream", "percent"):
+        layers = values / values.sum(axis=0) * 100 if variant == "percent" else values
+        ax.stackplot(
+            x,
+            *layers,
+            colors=[colors[s % len(colors)] for s in range(len(layers))],
+            baseline="sym" if variant == "stream" else "zero",  # sym: around the middle (ThemeRiver)
+            edgecolor=look.paper,
+            lw=lw,
+        )
+        if variant == "percent":
+            return dict(lims=[(x.min(), x.max()), (0, 100)], integer_x=True, legend="patch")
+        half = layers.sum(axis=0).max() / 2
+        return dict(lims=[(x.min(), x.max()), _pad(-half, half)], integer_x=True, legend="patch")
+    if variant == "overlap":
         for s, y in enumerate(values):
             ax.fill_between(x, y, color=colors[s % len(colors)], alpha=0.45, lw=0)
             if lw:
