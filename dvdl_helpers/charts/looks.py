@@ -155,6 +155,19 @@ WORDS = [
 MONTHS = (*_CLEAN_MONTHS, "Sep", "Oct", "Nov", "Dec")  # generator v1 uses the first eight
 
 
+def category_names(rng: np.random.Generator, n: int) -> list[str]:
+    """Category names: letters, months, words or numbers."""
+    choice = int(rng.integers(4))
+    if choice == 0 and n <= 12:
+        return list(MONTHS[:n])
+    if choice == 1 and n <= len(WORDS):
+        start = int(rng.integers(len(WORDS) - n + 1))
+        return WORDS[start : start + n]
+    if choice == 2:
+        return [chr(65 + i % 26) * (1 + i // 26) for i in range(n)]
+    return [str(int(rng.integers(1990, 2000)) + i) for i in range(n)]
+
+
 @dataclasses.dataclass(frozen=True)
 class Look:
     """Everything about a chart of generator v2 that is not its data (sizes in pixels of the drawing)."""

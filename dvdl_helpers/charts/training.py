@@ -33,7 +33,7 @@ RECIPE = dict(
 )
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
-    "full": dict(split=(480, 60, 60), heldout=100, epochs=20),
+    "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
     "quick": dict(split=(90, 10, 15), heldout=10, epochs=8),
 }
 

@@ -3,7 +3,8 @@
 :data:`KINDS` maps a chart type to its data *sampler* (random numbers and a variant: grouped or stacked
 bars, donut or exploded pie, dense time series, bubbles, stacked areas, histograms with gaps or a
 density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``). Adding a type or a variant is
-one entry or one branch. :func:`draw_varied` lays out any chart in a :class:`~.looks.Look` the fast way
+one entry or one branch; the types drawn with rectangles (bars, horizontal bars, histograms) live in
+:mod:`.rectangles`. :func:`draw_varied` lays out any chart in a :class:`~.looks.Look` the fast way
 of :mod:`.drawing` (ticks and margins computed beforehand, no layout pass), at the look's drawing size,
 then the picture is shrunk to the stored size (fonts and lines shrink with it, as on a thumbnail).
 """
@@ -15,122 +16,18 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
 
 from .drawing import four_digits
-from .looks import HELDOUT_THEMES, MONTHS, TRAIN_THEMES, WORDS, Look, sample_look
-
-Data = dict  # "values", "x" (lists of series), "variant" and a few options per type
-
-
-def _labels(rng: np.random.Generator, n: int) -> list[str]:
-    """Category names: letters, months, words or numbers."""
-    choice = int(rng.integers(4))
-    if choice == 0 and n <= 12:
-        return list(MONTHS[:n])
-    if choice == 1 and n <= len(WORDS):
-        start = int(rng.integers(len(WORDS) - n + 1))
-        return WORDS[start : start + n]
-    if choice == 2:
-        return [chr(65 + i % 26) * (1 + i // 26) for i in range(n)]
-    return [str(int(rng.integers(1990, 2000)) + i) for i in range(n)]
-
-
-def bars(ax: Axes, positions, heights, width, bottom=0.0, *, horizontal: bool = False, **style) -> None:
-    """Rectangles as one ``PolyCollection`` (much faster than ``ax.bar``'s one patch per bar)."""
-    positions, heights = np.asarray(positions, float), np.asarray(heights, float)
-    bottom = np.broadcast_to(np.asarray(bottom, float), positions.shape)
-    widths = np.broadcast_to(np.asarray(width, float), positions.shape)
-    lo, hi = positions - widths / 2, positions + widths / 2
-    boxes = np.stack(
-        [
-            np.stack([lo, bottom], 1),
-            np.stack([lo, bottom + heights], 1),
-            np.stack([hi, bottom + heights], 1),
-            np.stack([hi, bottom], 1),
-        ],
-        axis=1,
-    )
-    if horizontal:
-        boxes = boxes[..., ::-1]
-    color = style.pop("color")
-    ax.add_collection(PolyCollection(boxes, facecolors=color, **style), autolim=False)
-
-
-def sample_bars(rng: np.random.Generator) -> Data:
-    """Bars: one series, grouped or stacked series; few wide or many thin; value labels on few."""
-    variant = str(rng.choice(["single", "single", "single", "grouped", "stacked", "colored"]))
-    many = rng.random() < 0.2 and variant in ("single", "colored")
-    n = int(rng.integers(13, 41)) if many else int(rng.integers(2, 13 if variant == "single" else 9))
-    series = int(rng.integers(2, 5)) if variant in ("grouped", "stacked") else 1
-    scale = float(rng.choice([1, 10, 100, 1000, 1e5]))
-    base = rng.uniform(0.1, 1, (series, n))
-    if rng.random() < 0.3:  # sorted, as in a ranking
-        base = -np.sort(-base, axis=1)
-    negative = variant == "single" and rng.random() < 0.08
-    values = scale * (base - 0.45 if negative else base)
-    return dict(
-        values=[four_digits(v) for v in values],
-        x=[],
-        variant=variant,
-        labels=_labels(rng, n),
-        width=float(rng.uniform(0.3, 0.95)),
-        value_labels=bool(n <= 10 and rng.random() < 0.25),
-        edge=bool(rng.random() < 0.25),
-        rotate=int(rng.choice([0, 45, 90])),  # category names that do not fit: thinned, or turned
-    )
-
-
-def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = False) -> dict:
-    """Vertical (``bar``) or horizontal (``hbar``) bars; return the axes' limits and category ticks."""
-    values, colors, variant = np.asarray(data["values"]), look.colors, data["variant"]
-    series, n = values.shape
-    width, positions = data["width"], np.arange(n, dtype=float)
-    edge = dict(edgecolors=look.paper, lw=0.8 * k) if data["edge"] else dict(edgecolors="none")
-    bottom = np.zeros(n)
-    for s in range(series):
-        color = (
-            [colors[i % len(colors)] for i in range(n)] if variant == "colored" else colors[s % len(colors)]
-        )
-        if variant == "grouped":
-            offset = (s - (series - 1) / 2) * width / series
-            bars(
-                ax, positions + offset, values[s], width / series, color=color, horizontal=horizontal, **edge
-            )
-        else:
-            base = bottom if variant == "stacked" else 0
-            bars(ax, positions, values[s], width, base, color=color, horizontal=horizontal, **edge)
-        bottom = bottom + values[s]
-    top = bottom if variant == "stacked" else values.max(axis=0)
-    if data["value_labels"]:
-        for p, v in zip(positions, top, strict=True):
-            xy, align = (
-                ((v, p), dict(ha="left", va="center"))
-                if horizontal
-                else ((p, v), dict(ha="center", va="bottom"))
-            )
-            ax.text(
-                *xy, f" {v:.3g}", color=look.text, fontsize=0.8 * look.fontsize, family=look.font, **align
-            )
-    low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
-    lims = [(-0.6, n - 0.4), (low, high)]
-    return dict(
-        lims=lims[::-1] if horizontal else lims,
-        cats=(list(positions), data["labels"]),
-        cat_axis=int(horizontal),
-        rotate=0 if horizontal else data.get("rotate", 0),
-        legend="patch",
-    )
-
-
-def sample_hbars(rng: np.random.Generator) -> Data:
-    """Horizontal bars: the same variants as vertical ones, longer names on the category axis."""
-    return sample_bars(rng)
-
-
-def draw_hbars(ax: Axes, data: Data, look: Look, k: float) -> dict:
-    """Horizontal bars."""
-    return draw_bars(ax, data, look, k, horizontal=True)
+from .looks import HELDOUT_THEMES, TRAIN_THEMES, Look, category_names, sample_look
+from .rectangles import (
+    Data,
+    draw_bars,
+    draw_hbars,
+    draw_histogram,
+    sample_bars,
+    sample_hbars,
+    sample_histogram,
+)
 
 
 def sample_lines(rng: np.random.Generator) -> Data:
@@ -240,7 +137,7 @@ def sample_pie(rng: np.random.Generator) -> Data:
         values=[four_digits(100 * rng.uniform(0.1, 1, n))],
         x=[],
         variant=str(rng.choice(["pie", "pie", "donut", "exploded"])),
-        labels=_labels(rng, n),
+        labels=category_names(rng, n),
         text=str(rng.choice(["none", "none", "names", "percent"])),
         start=float(rng.choice([0, 90, rng.uniform(0, 360)])),
         edge=bool(rng.random() < 0.6),
@@ -265,60 +162,6 @@ def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
     )
     ax.set_aspect("equal")
     return dict(lims=[(-1.3, 1.3), (-1.3, 1.3)], axis=False, legend="wedge", names=data["labels"])
-
-
-def sample_histogram(rng: np.random.Generator) -> Data:
-    """Histograms of skewed, normal or two-peaked samples: filled, gaps, outline, density curve, overlap."""
-    n, shape = int(rng.integers(100, 5000)), int(rng.integers(4))
-    draws = [
-        rng.normal(size=n),
-        rng.gamma(rng.uniform(1.5, 5), size=n),
-        rng.lognormal(0, 0.5, n),
-        np.concatenate([rng.normal(0, 1, n // 2), rng.normal(rng.uniform(2, 4), 1, n - n // 2)]),
-    ]
-    sample = draws[shape] * float(rng.choice([1, 10, 100])) + float(rng.choice([0, 50]))
-    counts, edges = np.histogram(sample, bins=int(rng.integers(6, 50)))
-    variant = str(rng.choice(["filled", "filled", "filled", "gaps", "outline", "density", "overlap"]))
-    second = np.histogram(sample + rng.normal(np.std(sample), np.std(sample) / 2, n), bins=edges)[0]
-    values = [counts, second] if variant == "overlap" else [counts]
-    return dict(
-        values=[four_digits(v) for v in values],
-        x=[four_digits(edges)],
-        variant=variant,
-        edge=bool(rng.random() < 0.5),
-    )
-
-
-def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> dict:
-    """Adjacent bins (or with small gaps); an outline, a density curve or two overlapping samples."""
-    edges, colors, variant = np.asarray(data["x"][0]), look.colors, data["variant"]
-    widths, centers = np.diff(edges), (edges[:-1] + edges[1:]) / 2
-    for s, counts in enumerate(data["values"]):
-        color = colors[s % len(colors)]
-        if variant == "outline":
-            ax.stairs(counts, edges, color=color, lw=look.linewidth * k)
-            continue
-        shrink = 0.85 if variant == "gaps" else 1.0
-        edge = dict(edgecolors=look.paper if data["edge"] and s == 0 else "none", lw=0.8 * k)
-        bars(
-            ax,
-            centers,
-            counts,
-            widths * shrink,
-            color=color,
-            alpha=0.6 if variant == "overlap" else 1,
-            **edge,
-        )
-    if variant == "density":
-        counts = np.asarray(data["values"][0])
-        smooth = np.convolve(counts, np.hanning(7)[1:-1] / np.hanning(7).sum(), mode="same")  # 5 taps
-        ax.plot(
-            centers, smooth, color=look.text if len(colors) < 2 else colors[1], lw=1.5 * look.linewidth * k
-        )
-    top = max(max(v) for v in data["values"])
-    return dict(
-        lims=[(edges[0] - widths[0] * 0.6, edges[-1] + widths[0] * 0.6), (0, 1.06 * top)], legend="patch"
-    )
 
 
 def sample_area(rng: np.random.Generator) -> Data:
@@ -414,7 +257,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 3
+VARIED_VERSION = 4
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
