@@ -49,9 +49,9 @@ def machine(*packages: str) -> dict[str, object]:
     return record
 
 
-def append_result(name: str, record: dict) -> Path:
-    """Append ``record`` as one JSON line to ``benchmarks/results/<name>.jsonl``; return the file."""
-    path = RESULTS / f"{name}.jsonl"
+def append_result(name: str, record: dict, folder: Path = RESULTS) -> Path:
+    """Append ``record`` as one JSON line to ``<folder>/<name>.jsonl`` (default: ``benchmarks/results``)."""
+    path = Path(folder) / f"{name}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as file:
         file.write(json.dumps(record) + "\n")

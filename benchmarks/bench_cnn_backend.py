@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-RESULTS_FILE = "cnn_backend.jsonl"
 STEP_BATCH = 64  # the batch of the original convolutional.py, for ms/step
 RECIPE = {"epochs": 40, "batch_size": 128, "peak_rate": 3e-3}  # notebook 03, FULL_RUN on bundled MNIST
 
@@ -45,7 +42,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--images", type=int, default=None, help="images per epoch (default 60,000)")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per timing, warm-up included")
     parser.add_argument("--rounds", type=int, default=None, help="repeat, keep the best (default 2)")
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--results-dir", type=Path, default=None, help="default: benchmarks/results")
     args = parser.parse_args(argv)
     args.images = args.images or (1024 if args.quick else 60000)
     args.epochs = args.epochs or (2 if args.quick else 4)
@@ -143,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ["KERAS_BACKEND"] = args.backend  # read once, when Keras is first imported
     import numpy as np
-    from _common import machine
+    from _common import RESULTS, append_result, machine
 
     from dvdl_helpers import data, device
 
@@ -206,10 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print()
     print(table(record))
-    args.results_dir.mkdir(parents=True, exist_ok=True)
-    with (args.results_dir / RESULTS_FILE).open("a") as handle:
-        handle.write(json.dumps(record) + "\n")
-    print(f"appended to {args.results_dir / RESULTS_FILE}")
+    path = append_result("cnn_backend", record, args.results_dir or RESULTS)
+    print(f"appended to {path}")
     return 0
 
 

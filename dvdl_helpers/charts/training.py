@@ -119,11 +119,11 @@ def train_classifier(
     start = time.perf_counter()
     folder = Path(data_dir) if data_dir else chart_data_dir(per_type)
     generate_dataset(folder, per_type, seed=seed, style="varied", jobs=jobs, progress=progress)
-    x, y, _ = load_prepared_charts(folder, INPUT_SIZE)
+    images, y, _ = load_prepared_charts(folder, INPUT_SIZE)
     draw_s = time.perf_counter() - start
     masks = split_by_index(y, split)
     train, val = masks["train"], masks["val"]
-    x = x[..., None].astype("float32") / 255.0
+    x = images[..., None].astype("float32") / 255.0
     batches = int(np.ceil(train.sum() / RECIPE["batch_size"]))
     keras.utils.set_random_seed(seed)
     model = build_and_compile(epochs * batches)
@@ -152,17 +152,20 @@ def train_classifier(
         callbacks=[Bar()],
     )
     train_s = time.perf_counter() - start
-    val_accuracy = float((model.predict(x[val], verbose=0).argmax(1) == y[val]).mean())
+
+    def accuracy(pictures: np.ndarray, labels: np.ndarray) -> float:  # asked as in use: two looks
+        return float((type_probabilities(model, pictures).argmax(1) == labels).mean())
+
+    val_accuracy = accuracy(images[val], y[val])
     test = masks["test"]
-    test_accuracy = float((model.predict(x[test], verbose=0).argmax(1) == y[test]).mean())
+    test_accuracy = accuracy(images[test], y[test])
     heldout_split = SETTINGS["full"]["heldout"] if per_type == sum(SETTINGS["full"]["split"]) else split[2]
     heldout_dir = folder.parent / f"varied_heldout_128_{heldout_split}"  # as chart_data_dir names it
     generate_dataset(
         heldout_dir, heldout_split, seed=seed, style="varied_heldout", jobs=jobs, progress=progress
     )
     held_x, held_y, _ = load_prepared_charts(heldout_dir, INPUT_SIZE)
-    held_pred = model.predict(held_x[..., None] / 255.0, verbose=0).argmax(1)
-    heldout_accuracy = float((held_pred == held_y).mean())
+    heldout_accuracy = accuracy(held_x, held_y)
     dev_x, dev_types, _ = load_real_charts(INPUT_SIZE)
     known = dev_types != "box"
     said = np.array(sorted(CHART_TYPES))[type_probabilities(model, dev_x[known]).argmax(1)]
