@@ -1,7 +1,7 @@
 """``make bench``: every benchmark and every notebook's run time, in one table.
 
-Runs ``bench_cnn.py``, ``bench_imageprep.py`` and ``bench_charts.py`` (each in its own process, each
-comparing against its own baseline in the same run and appending a JSON record to
+Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py`` and ``bench_tensorboard.py`` (each in its
+own process, each comparing against its own baseline in the same run and appending a JSON record to
 ``benchmarks/results/<name>.jsonl``), then executes every notebook in its quick setting (a fresh kernel each,
 outputs not stored, in an empty temporary artifacts folder) and writes ``benchmarks/results/latest.md``
 and ``latest.json``.
@@ -31,7 +31,7 @@ from dvdl_helpers import device, env, paths
 from dvdl_helpers.env import package_version
 
 REPO_ROOT = paths.REPO_ROOT
-BENCHES = ("cnn", "imageprep", "charts")
+BENCHES = ("cnn", "imageprep", "charts", "tensorboard")
 #: The long-run times, written by ``--full`` (``make bench FULL=1``) and shown in every later table.
 FULL_RUN_RECORD = RESULTS / "notebooks_full.json"
 CAPPED_RECORD = RESULTS / "notebooks_avx2.json"  # quick settings, oneDNN capped at AVX2 (float32)
@@ -100,6 +100,13 @@ def headlines(records: dict[str, dict]) -> list[str]:
                 f"**{score['balanced_accuracy']}** (the saved model, trained in the "
                 f"{score.get('setting', 'unknown')} setting)"
             )
+    board = records.get("tensorboard")
+    if board:
+        usual, course = board["median_s"].values()
+        lines.append(
+            f"`%tensorboard` ready: {course:.1f} s with the course's TensorFlow-free `dvdl-tensorboard` vs "
+            f"{usual:.1f} s with `tensorboard` = **{board['speedup']:.1f}× sooner**"
+        )
     return lines
 
 

@@ -92,3 +92,9 @@ def test_avx2_capped_times_are_a_column_of_their_own(run_all):
     assert "capped at AVX2" in table[2] and table[3] == "|---|---:|:---:|---:|---:|"
     assert table[4].endswith("| - | - |") and table[5].endswith("| - | 120.4 |")
     assert table[6].endswith("| - | **120** |")
+
+
+def test_tensorboard_headline_gives_both_start_times_and_their_ratio(run_all):
+    record = {"median_s": {"tensorboard": 6.0, "dvdl-tensorboard": 1.5}, "speedup": 4.0}
+    (line,) = run_all.headlines({"tensorboard": record})
+    assert "1.5 s" in line and "6.0 s" in line and "**4.0× sooner**" in line, line

@@ -33,6 +33,7 @@ from typing import TypeVar
 import pytest
 
 from dvdl_helpers import hparams, paths, profiling, tboard
+from dvdl_helpers.tboard.processes import LIGHT_PROGRAM
 
 pytestmark = pytest.mark.slow
 
@@ -159,16 +160,19 @@ def private_tensorboard_registry(folder: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def running_tensorboard(log_dir: Path, runs: set[str], timeout: float = 90) -> Iterator[str]:
-    """Run ``tensorboard --logdir log_dir`` on a free loopback port until ``runs`` are loaded; yield its URL.
+def running_tensorboard(
+    log_dir: Path, runs: set[str], timeout: float = 90, program: str = LIGHT_PROGRAM
+) -> Iterator[str]:
+    """Run ``program --logdir log_dir`` on a free loopback port until ``runs`` are loaded; yield its URL.
 
-    The process (and its data server) runs in its own process group, which is stopped afterwards. It
-    registers itself in a temporary folder's TensorBoard registry, deleted afterwards, so it leaves no
-    stale entry and no other session's clean-up of "its" TensorBoards stops it.
+    ``program``: the course's TensorFlow-free TensorBoard by default (what ``%tensorboard`` starts in the
+    notebooks), or ``"tensorboard"``. The process (and its data server) runs in its own process group,
+    which is stopped afterwards. It registers itself in a temporary folder's TensorBoard registry, deleted
+    afterwards, so it leaves no stale entry and no other session's clean-up of "its" TensorBoards stops it.
     """
     port = free_port()
-    binary = Path(sys.executable).with_name("tensorboard")
-    command = [str(binary if binary.exists() else "tensorboard"), "--logdir", str(log_dir)]
+    binary = Path(sys.executable).with_name(program)
+    command = [str(binary if binary.exists() else program), "--logdir", str(log_dir)]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="dvdl-tb-") as private, tempfile.TemporaryFile("w+") as output:
@@ -224,6 +228,22 @@ def sample_tensorboard(sample_logs) -> Iterator[str]:
 
 def test_runs_are_listed(sample_tensorboard):
     assert set(get_json(f"{sample_tensorboard}/data/runs")) == SAMPLE_RUNS
+
+
+def test_the_usual_tensorboard_program_serves_the_same_scalars(sample_tensorboard, sample_logs):
+    """``tensorboard`` (which imports TensorFlow) and the course's light program serve the same points."""
+    route = query("/data/plugin/scalars/scalars", run="train", tag="epoch_loss")
+    with running_tensorboard(sample_logs, SAMPLE_RUNS, program="tensorboard") as usual:
+        assert get_json(usual + route) == get_json(sample_tensorboard + route)
+
+
+def test_use_light_tensorboard_points_tensorboard_magic_at_the_installed_program(monkeypatch):
+    monkeypatch.delenv("TENSORBOARD_BINARY", raising=False)
+    program = tboard.use_light_tensorboard()
+    assert program is not None and program.name.startswith(LIGHT_PROGRAM), program
+    assert os.environ["TENSORBOARD_BINARY"] == str(program)
+    answer = subprocess.run([str(program), "--version_tb"], capture_output=True, text=True, timeout=60)
+    assert answer.returncode == 0 and answer.stdout.strip()[0].isdigit(), answer
 
 
 def test_scalars_are_served_with_the_logged_values(sample_tensorboard, sample_logs):

@@ -1,7 +1,8 @@
 """TensorBoard plumbing, one module per job; every name is also reachable as ``tboard.<name>``.
 
 - :mod:`~dvdl_helpers.tboard.processes`  log folders, the command to open them, TensorBoard instances
-  (stale ones, stopping those a run started), jupyter-server-proxy; imports no TensorFlow;
+  (stale ones, stopping those a run started), the TensorFlow-free server, jupyter-server-proxy; imports no
+  TensorFlow;
 - :mod:`~dvdl_helpers.tboard.pictures`  figures and weights as images, the per-epoch image logger;
 - :mod:`~dvdl_helpers.tboard.events`  reading event files back (scalars, tags, dashboards, graphs, images).
 
@@ -22,6 +23,7 @@ _HOMES = {
         "running_tensorboards",
         "stop_tensorboards",
         "tensorboard_command",
+        "use_light_tensorboard",
         "use_proxy",
     ),
     "pictures": ("figure_to_image", "image_logging_callback", "weights_to_image"),
