@@ -284,7 +284,9 @@ def load_real_digits(folder: Path | str | None = None) -> RealDigits:
     is skipped with a warning naming it and the reason; the files are never modified. Raises
     ``FileNotFoundError`` when the folder holds no digit folders.
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
+
+    from dvdl_helpers.imageprep import prepare_image
 
     root = Path(folder) if folder is not None else REAL_DIGITS_DIR
     digit_dirs = [root / str(digit) for digit in range(10) if (root / str(digit)).is_dir()]
@@ -295,14 +297,8 @@ def load_real_digits(folder: Path | str | None = None) -> RealDigits:
         for path in sorted(digit_dir.glob("*.png")):
             if path.name.startswith("."):
                 continue
-            try:
-                with Image.open(path) as image:
-                    image.load()
-                    if image.mode in ("RGBA", "LA") or "transparency" in image.info:
-                        image = Image.alpha_composite(
-                            Image.new("RGBA", image.size, "white"), image.convert("RGBA")
-                        )
-                    gray = np.asarray(image.convert("L"))
+            try:  # any mode: transparency onto white paper, gray, as imageprep does for every picture
+                gray = np.asarray(prepare_image(path, gray=True, background="white"))
             except (OSError, UnidentifiedImageError, ValueError) as error:
                 warnings.warn(f"{path}: skipped, cannot read it ({error})", stacklevel=2)
                 continue
