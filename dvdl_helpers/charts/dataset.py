@@ -12,13 +12,15 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 from PIL import Image
 from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in Jupyter
@@ -62,6 +64,45 @@ def _render_chunk(task: tuple) -> list[dict]:
         row["n_items"] = sum(map(len, values)) if kind == "scatter" else len(values[0])
         rows.append(row | dict(values=_join(values), x_values=_join(x)) | described)
     return rows
+
+
+@contextmanager
+def _fresh_matplotlib() -> Iterator[None]:
+    """matplotlib's settings as a new process has them: a notebook's style must not change the pictures."""
+    with mpl.rc_context():
+        mpl.rc_file_defaults()
+        yield
+
+
+def _render_all(tasks: list[tuple], jobs: int, done) -> list[list[dict]]:
+    """Run ``_render_chunk`` on every task with ``jobs`` processes: this one and ``jobs - 1`` 'spawn' workers.
+
+    The workers take chunks from the front while this process, which needs no start-up, takes them from
+    the back (each chunk draws the same pictures wherever it runs). ``done(rows)`` is called per chunk.
+    """
+    results: list[list[dict] | None] = [None] * len(tasks)
+    lock = threading.Lock()  # done() is called from this thread and from the pool's
+
+    def finished(rows: list[dict]) -> None:
+        with lock:
+            done(rows)
+
+    with _fresh_matplotlib():
+        if jobs == 1:
+            for j, task in enumerate(tasks):
+                results[j] = _render_chunk(task)
+                finished(results[j])
+            return results
+        with ProcessPoolExecutor(jobs - 1, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_render_chunk, task) for task in tasks]
+            for future in futures:
+                future.add_done_callback(lambda f: f.cancelled() or f.exception() or finished(f.result()))
+            for j in reversed(range(len(tasks))):
+                if not futures[j].cancel():  # a worker has it: all earlier ones too
+                    break
+                results[j] = _render_chunk(tasks[j])
+                finished(results[j])
+            return [rows if rows is not None else futures[j].result() for j, rows in enumerate(results)]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,17 +163,11 @@ def generate_dataset(
             old.unlink()
     for kind in types:
         (out / kind).mkdir(parents=True, exist_ok=True)
-    size = max(1, min(50, len(items) // (6 * jobs)))
+    size = max(1, min(20, len(items) // (6 * jobs)))
     tasks = [(str(out), seed, style, tuple(size_px), items[j : j + size]) for j in range(0, len(items), size)]
-    start, rows = time.perf_counter(), []
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else nullcontext()
-    with (
-        pool,
-        tqdm(total=len(items), disable=not progress, desc=f"charts ({jobs} jobs)", unit="chart") as bar,
-    ):
-        for chunk in pool.map(_render_chunk, tasks) if jobs > 1 else map(_render_chunk, tasks):
-            rows += chunk
-            bar.update(len(chunk))
+    start = time.perf_counter()
+    with tqdm(total=len(items), disable=not progress, desc=f"charts ({jobs} jobs)", unit="chart") as bar:
+        rows = [row for chunk in _render_all(tasks, jobs, lambda c: bar.update(len(c))) for row in chunk]
     seconds = time.perf_counter() - start
     rows.sort(key=lambda r: (types.index(r["type"]), r["index"]))
     with csv_path.open("w", newline="") as f:
