@@ -10,10 +10,8 @@ as most non-matplotlib tools draw them. Used by generator v2 (:mod:`.layout`); v
 
 from __future__ import annotations
 
-import io
 import math
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -22,17 +20,20 @@ from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.transforms import Transform
 from PIL import Image, ImageDraw, ImageFont
 
+#: Font sizes are rounded to this fraction of a pixel, so that charts share fonts (loading one: 0.3 ms).
+SIZE_STEP = 1 / 8
+
 
 @lru_cache(maxsize=8)
-def _font_bytes(family: str) -> bytes:
-    """The font file that matplotlib uses for ``family``, read once per process."""
-    return Path(findfont(FontProperties(family=family))).read_bytes()
+def _font_file(family: str) -> str:
+    """The font file that matplotlib uses for ``family``."""
+    return str(findfont(FontProperties(family=family)))
 
 
 @lru_cache(maxsize=256)
 def _font(family: str, pixels: float) -> tuple[ImageFont.FreeTypeFont, float, float]:
     """A Pillow font of ``family`` at ``pixels``, and the top and bottom of "lp" around the baseline."""
-    font = ImageFont.truetype(io.BytesIO(_font_bytes(family)), pixels, layout_engine=ImageFont.Layout.BASIC)
+    font = ImageFont.truetype(_font_file(family), pixels, layout_engine=ImageFont.Layout.BASIC)
     _, top, _, bottom = font.getbbox("lp", anchor="ls")  # matplotlib's line box: "lp"'s ascent and descent
     return font, float(top), float(bottom)
 
@@ -82,7 +83,7 @@ class Label(Artist):
     def bitmap(self, pixels: float, x: float, y: float) -> tuple[np.ndarray, int, int]:
         """The text as an alpha mask at ``pixels`` font size, aligned on picture point ``(x, y)`` (y down),
         and the picture position of the mask's top-left corner."""
-        font, top, bottom = _font(self.family, pixels)
+        font, top, bottom = _font(self.family, max(SIZE_STEP, round(pixels / SIZE_STEP) * SIZE_STEP))
         width = font.getlength(self.text)
         spot_x = {"left": 0.0, "center": width / 2, "right": width}[self.ha]
         spot_y = {"top": top, "center": (top + bottom) / 2, "bottom": bottom}.get(self.va, 0.0)
