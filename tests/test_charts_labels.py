@@ -19,12 +19,12 @@ PLACES = [
 ]
 
 
-def _ink(fig, draw) -> tuple[int, int, int, int]:
-    """Bounding box (left, top, right, bottom) of the dark pixels after ``draw(fig)`` on an empty figure."""
+def _ink(fig, draw, dark: int = 128) -> tuple[int, int, int, int]:
+    """Bounding box (left, top, right, bottom) of the pixels darker than ``dark`` after ``draw(fig)``."""
     drawing.empty_figure(fig)
     fig.axes[0].set_axis_off()
     draw(fig)
-    rows, cols = np.nonzero(drawing.render(fig).min(axis=2) < 128)
+    rows, cols = np.nonzero(drawing.render(fig).min(axis=2) < dark)
     return cols.min(), rows.min(), cols.max(), rows.max()
 
 
@@ -51,3 +51,21 @@ def test_label_colour_alpha_and_clearing():
     assert reddest[0] == 255 and abs(reddest[1] - 128) <= 2, "half-transparent red on white"
     drawing.empty_figure(fig)
     assert not ax.artists and (drawing.render(fig) == 255).all(), "emptying the figure removes labels"
+
+
+@pytest.mark.parametrize("pixels", [2.5, 3.5, 6.0])
+def test_thumbnail_text_keeps_the_fonts_width(pixels):
+    fig = drawing.empty_figure(None)
+    fig.set(size_inches=(2, 1), dpi=72, facecolor="white")  # 1 point = 1 pixel
+    label = dict(fontsize=pixels, ha="left", va="center", transform=fig.transFigure)
+    left, _, right, _ = _ink(
+        fig, lambda f: f.add_artist(Label(0.05, 0.5, "Revenue 1250 Revenue", **label)), 240
+    )
+    big = drawing.empty_figure(None)
+    big.set(size_inches=(20, 10), dpi=72, facecolor="white")
+    wide = _ink(
+        big, lambda f: f.add_artist(Label(0.05, 0.5, "Revenue 1250 Revenue", **label | {"fontsize": 100}))
+    )
+    assert abs((right - left) / ((wide[2] - wide[0]) * pixels / 100) - 1) < 0.1, (
+        "as wide as the font makes it"
+    )
