@@ -12,10 +12,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import threading
+import os
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
@@ -74,35 +75,43 @@ def _fresh_matplotlib() -> Iterator[None]:
         yield
 
 
-def _render_all(tasks: list[tuple], jobs: int, done) -> list[list[dict]]:
+def _render_all(tasks: list[tuple], jobs: int, done: Callable[[list[dict]], object]) -> list[list[dict]]:
     """Run ``_render_chunk`` on every task with ``jobs`` processes: this one and ``jobs - 1`` 'spawn' workers.
 
-    The workers take chunks from the front while this process, which needs no start-up, takes them from
-    the back (each chunk draws the same pictures wherever it runs). ``done(rows)`` is called per chunk.
+    This process, which needs no start-up, draws chunks from the back from the first moment; each worker
+    gets chunks from the front once it has started, two at a time (so it never waits). A small data set
+    is done before the workers are up, and nobody waits for them. Each chunk draws the same pictures
+    wherever it runs. ``done(rows)`` is called per finished chunk.
     """
     results: list[list[dict] | None] = [None] * len(tasks)
-    lock = threading.Lock()  # done() is called from this thread and from the pool's
-
-    def finished(rows: list[dict]) -> None:
-        with lock:
-            done(rows)
-
+    todo = deque(range(len(tasks)))
     with _fresh_matplotlib():
         if jobs == 1:
-            for j, task in enumerate(tasks):
-                results[j] = _render_chunk(task)
-                finished(results[j])
-            return results
-        with ProcessPoolExecutor(jobs - 1, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_render_chunk, task) for task in tasks]
-            for future in futures:
-                future.add_done_callback(lambda f: f.cancelled() or f.exception() or finished(f.result()))
-            for j in reversed(range(len(tasks))):
-                if not futures[j].cancel():  # a worker has it: all earlier ones too
-                    break
+            for j in todo:
                 results[j] = _render_chunk(tasks[j])
-                finished(results[j])
-            return [rows if rows is not None else futures[j].result() for j, rows in enumerate(results)]
+                done(results[j])
+            return results
+        pool = ProcessPoolExecutor(jobs - 1, mp_context=get_context("spawn"))
+        started: list[Future] = []
+        try:
+            started += [pool.submit(os.getpid) for _ in range(jobs - 1)]  # done once a worker is up
+            given: dict[int, Future] = {}
+            while todo or given:
+                for j in [j for j, future in given.items() if future.done()]:
+                    results[j] = given.pop(j).result()
+                    done(results[j])
+                while todo and len(given) < 2 * sum(future.done() for future in started):
+                    j = todo.popleft()
+                    given[j] = pool.submit(_render_chunk, tasks[j])
+                if todo:
+                    j = todo.pop()
+                    results[j] = _render_chunk(tasks[j])
+                    done(results[j])
+                elif given:
+                    wait(given.values(), return_when=FIRST_COMPLETED)
+        finally:  # wait for workers that drew (their CPU time is then counted), not for those still starting
+            pool.shutdown(wait=any(future.done() for future in started), cancel_futures=True)
+    return results
 
 
 @dataclasses.dataclass(frozen=True)
