@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection, PolyCollection
@@ -31,6 +32,13 @@ def test_same_seed_same_images_whatever_the_jobs(train, tmp_path, pngs):
     assert (tmp_path / "b" / "charts.csv").read_text() == (train / "charts.csv").read_text()
     charts.generate_dataset(tmp_path / "c", 3, seed=8, size_px=SIZE, jobs=1, progress=False)
     assert len(set(pngs(tmp_path / "c").values()) & set(pngs(train).values())) == 0
+
+
+def test_a_notebooks_matplotlib_style_does_not_change_the_pictures(train, tmp_path, pngs):
+    with mpl.rc_context({"lines.linewidth": 6, "font.family": "monospace", "patch.antialiased": False}):
+        charts.generate_dataset(tmp_path, 3, seed=7, size_px=SIZE, jobs=1, progress=False)
+        assert mpl.rcParams["lines.linewidth"] == 6, "the caller's settings are back"
+    assert pngs(tmp_path) == pngs(train)
 
 
 def test_class_balance_and_loading(train):

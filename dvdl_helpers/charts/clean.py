@@ -14,8 +14,8 @@ sizes, bin counts, y values, area layers before stacking; ``;`` between numbers,
 Speed: matplotlib spends its time in Python (creating axes and ticks, laying out text). Here charts are
 drawn on the Agg canvas (no pyplot) with limits, ticks and margins computed beforehand (no layout pass,
 no Axis tick objects: the helpers of :mod:`.drawing`, shared with generator v2), one figure per chunk of
-charts is emptied and reused, and chunks go to a 'spawn' process pool (safe under Jupyter and next to
-TensorFlow's threads).
+charts is emptied and reused, and chunks are shared by the calling process and 'spawn' workers (safe
+under Jupyter and next to TensorFlow's threads; the caller draws while the workers start).
 """
 
 from __future__ import annotations

@@ -12,13 +12,16 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import os
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
 from PIL import Image
 from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in Jupyter
@@ -62,6 +65,53 @@ def _render_chunk(task: tuple) -> list[dict]:
         row["n_items"] = sum(map(len, values)) if kind == "scatter" else len(values[0])
         rows.append(row | dict(values=_join(values), x_values=_join(x)) | described)
     return rows
+
+
+@contextmanager
+def _fresh_matplotlib() -> Iterator[None]:
+    """matplotlib's settings as a new process has them: a notebook's style must not change the pictures."""
+    with mpl.rc_context():
+        mpl.rc_file_defaults()
+        yield
+
+
+def _render_all(tasks: list[tuple], jobs: int, done: Callable[[list[dict]], object]) -> list[list[dict]]:
+    """Run ``_render_chunk`` on every task with ``jobs`` processes: this one and ``jobs - 1`` 'spawn' workers.
+
+    This process, which needs no start-up, draws chunks from the back from the first moment; each worker
+    gets chunks from the front once it has started, two at a time (so it never waits). A small data set
+    is done before the workers are up, and nobody waits for them. Each chunk draws the same pictures
+    wherever it runs. ``done(rows)`` is called per finished chunk.
+    """
+    results: list[list[dict] | None] = [None] * len(tasks)
+    todo = deque(range(len(tasks)))
+    with _fresh_matplotlib():
+        if jobs == 1:
+            for j in todo:
+                results[j] = _render_chunk(tasks[j])
+                done(results[j])
+            return results
+        pool = ProcessPoolExecutor(jobs - 1, mp_context=get_context("spawn"))
+        started: list[Future] = []
+        try:
+            started += [pool.submit(os.getpid) for _ in range(jobs - 1)]  # done once a worker is up
+            given: dict[int, Future] = {}
+            while todo or given:
+                for j in [j for j, future in given.items() if future.done()]:
+                    results[j] = given.pop(j).result()
+                    done(results[j])
+                while todo and len(given) < 2 * sum(future.done() for future in started):
+                    j = todo.popleft()
+                    given[j] = pool.submit(_render_chunk, tasks[j])
+                if todo:
+                    j = todo.pop()
+                    results[j] = _render_chunk(tasks[j])
+                    done(results[j])
+                elif given:
+                    wait(given.values(), return_when=FIRST_COMPLETED)
+        finally:  # wait for workers that drew (their CPU time is then counted), not for those still starting
+            pool.shutdown(wait=any(future.done() for future in started), cancel_futures=True)
+    return results
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,17 +172,11 @@ def generate_dataset(
             old.unlink()
     for kind in types:
         (out / kind).mkdir(parents=True, exist_ok=True)
-    size = max(1, min(50, len(items) // (6 * jobs)))
+    size = max(1, min(20, len(items) // (6 * jobs)))
     tasks = [(str(out), seed, style, tuple(size_px), items[j : j + size]) for j in range(0, len(items), size)]
-    start, rows = time.perf_counter(), []
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) if jobs > 1 else nullcontext()
-    with (
-        pool,
-        tqdm(total=len(items), disable=not progress, desc=f"charts ({jobs} jobs)", unit="chart") as bar,
-    ):
-        for chunk in pool.map(_render_chunk, tasks) if jobs > 1 else map(_render_chunk, tasks):
-            rows += chunk
-            bar.update(len(chunk))
+    start = time.perf_counter()
+    with tqdm(total=len(items), disable=not progress, desc=f"charts ({jobs} jobs)", unit="chart") as bar:
+        rows = [row for chunk in _render_all(tasks, jobs, lambda c: bar.update(len(c))) for row in chunk]
     seconds = time.perf_counter() - start
     rows.sort(key=lambda r: (types.index(r["type"]), r["index"]))
     with csv_path.open("w", newline="") as f:

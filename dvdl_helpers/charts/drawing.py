@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
@@ -58,6 +59,7 @@ def draw_ticks(
     grid_color: str = "#cccccc",
     grid_ls: str = "-",
     rotate: float = 0,
+    labels: Callable[..., Artist] | None = None,
 ) -> None:
     """Tick marks, tick labels and grid lines of the x and y ``ticks``, without matplotlib's ``Axis``.
 
@@ -65,7 +67,7 @@ def draw_ticks(
     space between tick and label (pixels); ``text``: the labels' colour, family and font size (the marks
     take the colour); ``marks``: draw tick marks; ``grid``: the axes that get grid lines (``"x"``,
     ``"y"``, ``"xy"`` or ``""``); ``rotate``: the x labels' angle in degrees (turned labels end under
-    their tick).
+    their tick); ``labels``: the labels' artist class, added to the figure (default: ``ax.text``).
     """
     aw, ah = size
     for i, (locs, names) in enumerate(ticks):  # i = 0: x axis, 1: y axis; across the axis in axes units
@@ -85,7 +87,10 @@ def draw_ticks(
             )
         for t, s in zip(locs, names, strict=True):
             xy = (t, -off - gap / ah) if i == 0 else (-off - gap / aw, t)
-            ax.text(*xy, s, transform=trans, **align, **text, clip_on=False)
+            if labels is None:
+                ax.text(*xy, s, transform=trans, **align, **text, clip_on=False)
+            else:
+                ax.figure.add_artist(labels(*xy, s, transform=trans, **align, **text))
 
 
 def empty_figure(fig: Figure | None) -> Figure:
@@ -101,6 +106,7 @@ def empty_figure(fig: Figure | None) -> Figure:
     for artist in [
         *ax.patches,
         *ax.lines,
+        *ax.artists,
         *ax.collections,
         *ax.texts,
         *fig.texts,

@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 
 from .drawing import four_digits
+from .labels import Label
 from .looks import Look, category_names
 
 Data = dict  # "values", "x" (lists of series), "variant" and a few options per type
@@ -89,9 +90,8 @@ def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = Fal
                 if horizontal
                 else ((p, v), dict(ha="center", va="bottom"))
             )
-            ax.text(
-                *xy, f" {v:.3g}", color=look.text, fontsize=0.8 * look.fontsize, family=look.font, **align
-            )
+            text = dict(color=look.text, fontsize=0.8 * look.fontsize, family=look.font)
+            ax.add_artist(Label(*xy, f" {v:.3g}", **text, **align))
     low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
     lims = [(-0.6, n - 0.4), (low, high)]
     return dict(
