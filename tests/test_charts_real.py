@@ -12,13 +12,24 @@ from dvdl_helpers.charts import real, training
 
 
 @pytest.mark.parametrize("size", [(1000, 50), (3, 500), (640, 480), (17, 17)])
-def test_prepare_any_size_keeps_the_aspect_ratio(size):
+def test_prepare_any_size_padded_keeps_the_aspect_ratio(size):
     image = Image.new("RGB", size, "white")
     image.paste((30, 30, 200), (size[0] // 4, size[1] // 4, size[0] // 2 + 1, size[1] // 2 + 1))
-    out = real.prepare_chart(image, 32, crop=False)
+    out = real.prepare_chart(image, 32, crop=False, pad=True)
     assert out.shape == (32, 32) and out.dtype == np.uint8
     if size[0] > 5 * size[1]:  # wide: padded with paper above and below
         assert out[0].min() > 240 and out[-1].min() > 240
+    assert real.prepare_chart(image, 32).shape == (32, 32)  # the default stretches
+
+
+def test_prepare_stretches_to_the_square_by_default():
+    image = Image.new("RGB", (1000, 50), "white")
+    image.paste((0, 0, 0), (400, 0, 600, 50))  # a dark stripe from the top to the bottom
+    padded = real.prepare_chart(image, 32, crop=False, pad=True)
+    stretched = real.prepare_chart(image, 32, crop=False)
+    assert padded[0].min() > 240 and padded[-1].min() > 240  # paper above and below
+    assert stretched[0].min() < 60 and stretched[-1].min() < 60  # the stripe fills the height
+    assert stretched[:, 0].min() > 240  # and the paper to its left stays paper
 
 
 def test_prepare_transparency_dark_theme_and_modes():

@@ -2,7 +2,8 @@
 
 :func:`prepare_chart` is the one preparation of every picture the classifier sees, generated or real,
 in training and in use: transparency onto white, gray, light paper (a dark theme is inverted), the
-empty margins cropped, padded to a square with the paper's gray (the aspect ratio is kept), shrunk.
+empty margins cropped, stretched to the square (a chart fills the input whatever its aspect ratio;
+chosen on the development set over padding with paper, which keeps the ratio), shrunk.
 :func:`type_probabilities` is the one way to ask the classifier: it averages its answers for the picture
 and for its mirror image (a mirrored chart is a chart of the same type).
 """
@@ -29,12 +30,12 @@ MODEL_FILE = "chart_classifier.keras"
 
 
 def prepare_chart(
-    image: Image.Image | Path | str, size: int = INPUT_SIZE, *, crop: bool = True, pad: bool = True
+    image: Image.Image | Path | str, size: int = INPUT_SIZE, *, crop: bool = True, pad: bool = False
 ) -> np.ndarray:
     """One picture (any size, aspect, mode, transparency, theme) → ``size×size`` uint8 gray, light paper.
 
     ``crop``: cut the margins that hold only paper; ``pad``: keep the aspect ratio by padding to a
-    square with the paper's gray (else stretch).
+    square with the paper's gray (default: stretch to the square, as the classifier is trained).
     """
     image = image if isinstance(image, Image.Image) else Image.open(image)
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
