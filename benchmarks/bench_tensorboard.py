@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -27,15 +25,15 @@ from _common import append_result, machine
 from tensorboard import manager
 
 from dvdl_helpers import tboard
-from dvdl_helpers.tboard.processes import LIGHT_PROGRAM
+from dvdl_helpers.tboard.processes import LIGHT_PROGRAM, find_program
 
 
 def program_path(name: str) -> str:
-    """The installed program ``name``, preferring the one next to this Python (the course's environment)."""
-    found = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    """The installed program ``name`` (see :func:`dvdl_helpers.tboard.processes.find_program`)."""
+    found = find_program(name)
     if found is None:
         raise SystemExit(f"`{name}` is not installed in this environment: run `make setup`.")
-    return found
+    return str(found)
 
 
 def seconds_to_start(program: str, log_dir: Path) -> float:

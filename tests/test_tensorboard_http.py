@@ -21,7 +21,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -33,7 +32,7 @@ from typing import TypeVar
 import pytest
 
 from dvdl_helpers import hparams, paths, profiling, tboard
-from dvdl_helpers.tboard.processes import LIGHT_PROGRAM
+from dvdl_helpers.tboard.processes import LIGHT_PROGRAM, find_program
 
 pytestmark = pytest.mark.slow
 
@@ -171,8 +170,7 @@ def running_tensorboard(
     afterwards, so it leaves no stale entry and no other session's clean-up of "its" TensorBoards stops it.
     """
     port = free_port()
-    binary = Path(sys.executable).with_name(program)
-    command = [str(binary if binary.exists() else program), "--logdir", str(log_dir)]
+    command = [str(find_program(program) or program), "--logdir", str(log_dir)]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="dvdl-tb-") as private, tempfile.TemporaryFile("w+") as output:

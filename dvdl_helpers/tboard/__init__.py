@@ -18,6 +18,7 @@ from typing import Any
 _HOMES = {
     "processes": (
         "clean_stale_tensorboard_info",
+        "find_program",
         "notebook_logdir",
         "proxy_url_template",
         "running_tensorboards",

@@ -42,12 +42,19 @@ def use_light_tensorboard() -> Path | None:
     logs works, except the Embedding Projector's checkpoints (notebook 04 keeps the usual program). Sets
     ``TENSORBOARD_BINARY`` for this kernel only; without the program installed, nothing changes.
     """
-    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    program = shutil.which(LIGHT_PROGRAM, path=search)
+    program = find_program(LIGHT_PROGRAM)
     if program is None:
         return None
-    os.environ["TENSORBOARD_BINARY"] = program
-    return Path(program)
+    os.environ["TENSORBOARD_BINARY"] = str(program)
+    return program
+
+
+def find_program(name: str) -> Path | None:
+    """The installed program ``name``, preferring the one beside this Python (the course's environment)."""
+    found = shutil.which(
+        name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
+    return Path(found) if found else None
 
 
 def _alive(pid: int) -> bool:
