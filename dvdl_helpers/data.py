@@ -334,6 +334,21 @@ AUGMENT_SHIFT = 0.08
 AUGMENT_ROTATION_DEG = 10.0
 
 
+def augmentation_layers(seed: int | None = None) -> list:
+    """The course's digit augmentation as Keras layers: a random rotation, then a random shift.
+
+    Rotations up to :data:`AUGMENT_ROTATION_DEG`, shifts up to :data:`AUGMENT_SHIFT` of the side, empty
+    (black) fill. :func:`mnist_dataset` applies them in the pipeline; inside a model (e.g.
+    ``keras.Sequential(augmentation_layers(0))`` before a network) they act while training only.
+    """
+    import keras
+
+    return [
+        keras.layers.RandomRotation(AUGMENT_ROTATION_DEG / 360, fill_mode="constant", seed=seed),
+        keras.layers.RandomTranslation(AUGMENT_SHIFT, AUGMENT_SHIFT, fill_mode="constant", seed=seed),
+    ]
+
+
 def mnist_dataset(
     images: np.ndarray,
     labels: np.ndarray | None = None,
@@ -351,7 +366,6 @@ def mnist_dataset(
     (≤ :data:`AUGMENT_ROTATION_DEG`) every training batch anew; use it for training only. TensorFlow is
     imported here, so this module stays importable without it.
     """
-    import keras
     import tensorflow as tf
 
     images = np.asarray(images)
@@ -371,10 +385,7 @@ def mnist_dataset(
         dataset = dataset.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(batch_size)
     if augment:
-        layers = [
-            keras.layers.RandomRotation(AUGMENT_ROTATION_DEG / 360, fill_mode="constant", seed=seed),
-            keras.layers.RandomTranslation(AUGMENT_SHIFT, AUGMENT_SHIFT, fill_mode="constant", seed=seed),
-        ]
+        layers = augmentation_layers(seed)
 
         def distort(x, *label):
             for layer in layers:

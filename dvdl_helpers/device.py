@@ -327,6 +327,9 @@ def time_fit(
             times.append(time.perf_counter() - self.start)
             cpu_times.append(time.process_time() - self.cpu_start)
 
+    from dvdl_helpers.models import build_for_fit  # here: this module must not import TensorFlow
+
+    build_for_fit(model, x if y is None else (x[:1], y[:1]))  # a shorter warm-up: one trace, not two
     kwargs = {"batch_size": batch_size} if y is not None else {}
     model.fit(x, y, epochs=epochs, verbose=0, callbacks=[EpochTimer()], **kwargs)
     return Timing(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import keras
 import numpy as np
@@ -142,6 +143,25 @@ def load_model(path: Path | str, *, compile: bool = True) -> keras.Model:
     return model
 
 
+def build_for_fit(model: keras.Model, data: Any) -> keras.Model:
+    """Create a compiled model's optimizer and metric variables now, so ``fit`` traces its step once.
+
+    ``data`` is what ``fit`` will read: a ``tf.data.Dataset`` (its ``element_spec`` is used), or an
+    ``(x, y)`` pair of arrays (one batch is enough; ``y`` may be a dict, as for several outputs).
+    Why: on the TensorFlow backend Keras creates these variables inside the first traced training step
+    (Adam's two moments per weight, the metrics' counters), and a ``tf.function`` that creates variables
+    is traced a second time (tensorflow/tensorflow#48851) — 0.3–3 s per model here, the bigger the
+    graph, the longer. Keras' JAX and PyTorch backends build them first; this does the same, with the
+    same Keras function. Nothing random is drawn, so training gives the same numbers. Returns ``model``.
+    """
+    if not model.compiled:
+        raise ValueError("build_for_fit needs a compiled model: call model.compile(...) first")
+    spec = data.element_spec if hasattr(data, "element_spec") else tuple(data)
+    with model.distribute_strategy.scope():
+        model._symbolic_build(data_batch=spec)  # private, but what Keras itself calls on its other backends
+    return model
+
+
 def _trained(
     model: keras.Model,
     optimizer: keras.optimizers.Optimizer,
@@ -157,7 +177,9 @@ def _trained(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=metrics,
     )
-    model.fit(x, np.asarray(y), **fit)
+    y = np.asarray(y)
+    build_for_fit(model, (x[:1], y[:1]))
+    model.fit(x, y, **fit)
     return model, "trained"
 
 

@@ -203,6 +203,18 @@ def test_mnist_dataset_shuffles_and_augments_each_epoch():
     del rng
 
 
+def test_augmentation_layers_in_a_model_act_while_training_only():
+    import keras
+
+    images = np.zeros((4, 28, 28, 1), np.float32)
+    images[:, 10:18, 12:16] = 1.0
+    augment = keras.Sequential(data.augmentation_layers(seed=0))
+    np.testing.assert_array_equal(augment(images, training=False).numpy(), images)
+    moved = augment(images, training=True).numpy()
+    assert not np.allclose(moved, images), "while training the ink moves"
+    assert abs(moved.sum() / images.sum() - 1) < 0.5, "ink mostly stays in the image"
+
+
 # --- the shipped handwritten digits (load_real_digits) ---
 
 

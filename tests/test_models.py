@@ -510,3 +510,55 @@ def test_side_by_side_trains_each_model_on_its_own_loss():
 def test_side_by_side_needs_a_model():
     with pytest.raises(ValueError, match="at least one"):
         models.side_by_side({}, (8, 8, 1))
+
+
+# --- build_for_fit: one trace of the training step instead of two ---
+
+
+def _traced_fit(build_first: bool, data_for_fit, y=None, *, compile_kwargs=None) -> tuple[int, list]:
+    """Fit a small convnet once; return how often its train_step was traced, and its weights."""
+    keras.utils.set_random_seed(0)
+    net = models.convnet(filters=(4, 8), dense_units=16)
+    net.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        **(compile_kwargs or {"metrics": ["accuracy"]}),
+    )
+    traces = []
+    step = net.train_step
+    net.train_step = lambda batch: (traces.append(1), step(batch))[1]  # runs only while tracing
+    if build_first:
+        models.build_for_fit(net, data_for_fit if y is None else (data_for_fit[:1], y[:1]))
+    net.fit(data_for_fit, y, epochs=2, verbose=0, **({"batch_size": 16} if y is not None else {}))
+    return len(traces), net.get_weights()
+
+
+def test_build_for_fit_traces_the_step_once_with_the_same_result(digits):
+    images, labels = digits
+    dataset = data.mnist_dataset(images[:64], labels[:64], batch_size=16)
+    traces_before, weights_before = _traced_fit(False, dataset)
+    traces_after, weights_after = _traced_fit(True, dataset)
+    assert (traces_before, traces_after) == (2, 1), "Keras traces twice when fit creates variables"
+    for before, after in zip(weights_before, weights_after, strict=True):
+        np.testing.assert_allclose(before, after, rtol=1e-5, atol=1e-6)
+
+
+def test_build_for_fit_with_arrays_and_without_metrics(digits):
+    images, labels = digits
+    x = data.image_batch(images[:64])
+    assert _traced_fit(True, x, np.asarray(labels[:64]))[0] == 1
+    assert _traced_fit(True, x, np.asarray(labels[:64]), compile_kwargs={})[0] == 1
+
+
+def test_build_for_fit_with_several_outputs():
+    linear = {f"k{k}": models.linear_autoencoder((8, 8, 1), latent_dim=k, name=f"lin{k}")[0] for k in (1, 2)}
+    joint = models.side_by_side(linear, (8, 8, 1))
+    joint.compile(optimizer="adam", loss={"k1": "mse", "k2": "mse"})
+    x = np.zeros((4, 8, 8, 1), "float32")
+    models.build_for_fit(joint, (x, {"k1": x, "k2": x}))
+    assert joint.optimizer.built and len(joint.optimizer.variables) > len(joint.trainable_variables)
+
+
+def test_build_for_fit_needs_a_compiled_model():
+    with pytest.raises(ValueError, match="compile"):
+        models.build_for_fit(models.convnet(filters=(4, 8), dense_units=16), (np.zeros((1, 28, 28, 1)), [0]))

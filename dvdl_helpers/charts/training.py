@@ -114,6 +114,8 @@ def train_classifier(
     import keras
     from tqdm import tqdm
 
+    from .. import models
+
     split = proportional_split(per_type) if per_type else SETTINGS["full"]["split"]
     per_type, epochs = sum(split), epochs or SETTINGS["full"]["epochs"]
     start = time.perf_counter()
@@ -142,6 +144,7 @@ def train_classifier(
             self.bar.close()
 
     start = time.perf_counter()
+    models.build_for_fit(model, (x[train][:1], y[train][:1]))  # fit then traces its step once, not twice
     model.fit(
         x[train],
         y[train],
