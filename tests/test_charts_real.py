@@ -94,3 +94,14 @@ def test_saved_classifier_says_which_setting_trained_it(tiny_chart_model, tmp_pa
     assert path.exists() and path.with_suffix(".json").exists()
     assert charts.real.classifier_facts(path) == {"setting": "quick", "epochs": 2}
     assert charts.real.classifier_facts(tmp_path / "none.keras") == {}
+
+
+def test_list_chart_folder_sorts_types_and_files_and_skips_empty_folders(tmp_path):
+    for kind, names in {"pie": ["pie_1.png", "pie_0.png"], "bar": ["bar_0.png"], "empty": []}.items():
+        (tmp_path / kind).mkdir()
+        for name in names:
+            Image.new("L", (8, 8), 255).save(tmp_path / kind / name)
+    (tmp_path / "notes.txt").write_text("not a type")
+    class_names, files = real.list_chart_folder(tmp_path)
+    assert class_names == ["bar", "pie"]
+    assert [[p.name for p in group] for group in files] == [["bar_0.png"], ["pie_0.png", "pie_1.png"]]

@@ -32,6 +32,7 @@ from . import clean
 from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure
 from .drawing import render
 from .layout import draw_varied, render_varied
+from .real import list_chart_folder
 from .varied import VARIED_STYLES, VARIED_VERSION, varied_spec
 
 #: v1 looks ("train", "heldout") and v2 looks ("varied", "varied_heldout")
@@ -223,8 +224,6 @@ def load_chart_images(
     Classes are the sub-folders in sorted order, files sorted by name (deterministic); colour or larger
     images (raw charts) are converted to gray and resized on the fly, prepared ones are read as they are.
     """
-    folder = Path(folder)
-    class_names = sorted(d.name for d in folder.iterdir() if d.is_dir() and any(d.glob("*.png")))
-    files = [sorted((folder / name).glob("*.png")) for name in class_names]
+    class_names, files = list_chart_folder(folder)
     y = np.repeat(np.arange(len(files)), [len(f) for f in files])
     return images_to_array([p for f in files for p in f], size), y, class_names

@@ -94,17 +94,24 @@ def expand_inputs(inputs: Sequence[Path | str]) -> list[Path]:
     return files
 
 
+def list_chart_folder(folder: Path | str) -> tuple[list[str], list[list[Path]]]:
+    """A folder-per-type tree of PNGs: ``(class_names, files per class)``, both sorted by name.
+
+    Classes are the sub-folders that hold a PNG; within a type, a file's position is the chart's index.
+    """
+    folder = Path(folder)
+    class_names = sorted(d.name for d in folder.iterdir() if d.is_dir() and any(d.glob("*.png")))
+    return class_names, [sorted((folder / name).glob("*.png")) for name in class_names]
+
+
 def load_prepared_charts(
     folder: Path | str, size: int = INPUT_SIZE, **options
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """A generated folder-per-type data set through :func:`prepare_chart`: ``(x, y, class_names)``.
 
-    Classes are the sub-folders in sorted order, files sorted by name (within a type, the position is
-    the chart's index).
+    Classes and files as :func:`list_chart_folder` lists them.
     """
-    folder = Path(folder)
-    class_names = sorted(d.name for d in folder.iterdir() if d.is_dir() and any(d.glob("*.png")))
-    files = [sorted((folder / name).glob("*.png")) for name in class_names]
+    class_names, files = list_chart_folder(folder)
     x, _, problems = prepare_files([p for group in files for p in group], size, **options)
     if problems:
         raise OSError("\n".join(problems))
