@@ -96,6 +96,19 @@ def test_saved_classifier_says_which_setting_trained_it(tiny_chart_model, tmp_pa
     assert charts.real.classifier_facts(tmp_path / "none.keras") == {}
 
 
+def test_a_quick_model_never_replaces_a_full_one(tiny_chart_model, tmp_path):
+    import keras
+
+    model = keras.models.load_model(tiny_chart_model, compile=False)
+    path = tmp_path / "model.keras"
+    assert charts.real.save_classifier(model, path, setting="quick") == path
+    assert charts.real.save_classifier(model, path, setting="full", epochs=20) == path  # full replaces quick
+    beside = charts.real.save_classifier(model, path, setting="quick", epochs=8)
+    assert beside == tmp_path / "model_quick.keras" and beside.exists()
+    assert charts.real.classifier_facts(path) == {"setting": "full", "epochs": 20}, "the full model is kept"
+    assert charts.real.classifier_facts(beside) == {"setting": "quick", "epochs": 8}
+
+
 def test_list_chart_folder_sorts_types_and_files_and_skips_empty_folders(tmp_path):
     for kind, names in {"pie": ["pie_1.png", "pie_0.png"], "bar": ["bar_0.png"], "empty": []}.items():
         (tmp_path / kind).mkdir()

@@ -165,9 +165,13 @@ def save_classifier(model, path: Path | str | None = None, **facts) -> Path:
     """Save ``model`` (default: :func:`default_model_path`) and ``facts`` about its training beside it.
 
     The facts (e.g. ``setting="quick"``, ``epochs=8``) go to ``<model>.json``, so that a benchmark or a
-    reader can tell which setting trained the saved model; :func:`classifier_facts` reads them.
+    reader can tell which setting trained the saved model; :func:`classifier_facts` reads them. A model of
+    the quick setting never replaces one of the full setting (minutes of training): it is saved beside
+    it as ``<name>_quick.keras`` instead. Returns the path written.
     """
     path = Path(path) if path else default_model_path()
+    if facts.get("setting") == "quick" and path.exists() and classifier_facts(path).get("setting") == "full":
+        path = path.with_name(f"{path.stem}_quick{path.suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save(path)
     path.with_suffix(".json").write_text(json.dumps(facts, indent=1, default=str) + "\n")
