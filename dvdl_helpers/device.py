@@ -329,7 +329,7 @@ def time_fit(
 
     from dvdl_helpers.models import build_for_fit  # here: this module must not import TensorFlow
 
-    build_for_fit(model, x if y is None else (x[:1], y[:1]))  # a shorter warm-up: one trace, not two
+    build_for_fit(model, x if y is None else (x, y))  # a shorter warm-up: one trace, not two
     kwargs = {"batch_size": batch_size} if y is not None else {}
     model.fit(x, y, epochs=epochs, verbose=0, callbacks=[EpochTimer()], **kwargs)
     return Timing(

@@ -147,7 +147,8 @@ def build_for_fit(model: keras.Model, data: Any) -> keras.Model:
     """Create a compiled model's optimizer and metric variables now, so ``fit`` traces its step once.
 
     ``data`` is what ``fit`` will read: a ``tf.data.Dataset`` (its ``element_spec`` is used), or an
-    ``(x, y)`` pair of arrays (one batch is enough; ``y`` may be a dict, as for several outputs).
+    ``(x, y)`` pair of arrays, as given to ``fit`` (only their shapes and types are read; ``y`` may be a
+    dict, as for several outputs).
     Why: on the TensorFlow backend Keras creates these variables inside the first traced training step
     (Adam's two moments per weight, the metrics' counters), and a ``tf.function`` that creates variables
     is traced a second time (tensorflow/tensorflow#48851) — 0.3–3 s per model here, the bigger the
@@ -178,7 +179,7 @@ def _trained(
         metrics=metrics,
     )
     y = np.asarray(y)
-    build_for_fit(model, (x[:1], y[:1]))
+    build_for_fit(model, (x, y))
     model.fit(x, y, **fit)
     return model, "trained"
 

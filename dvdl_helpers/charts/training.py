@@ -144,7 +144,7 @@ def train_classifier(
             self.bar.close()
 
     start = time.perf_counter()
-    models.build_for_fit(model, (x[train][:1], y[train][:1]))  # fit then traces its step once, not twice
+    models.build_for_fit(model, (x[train], y[train]))  # fit then traces its step once, not twice
     model.fit(
         x[train],
         y[train],
