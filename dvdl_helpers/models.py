@@ -25,10 +25,10 @@ from dvdl_helpers.paths import models_dir
 #: fc 512, fc 10): 832 + 51,264 + 1,606,144 + 5,130.
 CONVNET_PARAMS = 1_663_370
 
-#: File names under ``artifacts/models/`` of the models notebooks 03, 01 and 05 save.
+#: File names under ``artifacts/models/`` of the models notebooks 03 and 01 save (notebook 05's chart
+#: classifier: ``charts.real.MODEL_FILE``, beside the code that saves and finds it).
 CONVNET_FILE = "mnist_convnet.keras"
 SOFTMAX_FILE = "mnist_softmax.keras"
-CHART_FILE = "chart_classifier.keras"
 
 #: Layers that :func:`load_or_train_convnet` requires in a loaded model.
 CONVNET_LAYERS = ("image", "conv1", "pool1", "conv2", "pool2", "fc1", "logits")
