@@ -39,6 +39,7 @@ def machine(*packages: str) -> dict[str, object]:
     """The machine and the versions of ``packages`` that produced the numbers (recorded with each result)."""
     record: dict[str, object] = {
         "cpu": device.cpu_name(),
+        "cpu_units": device.cpu_vector_units(),
         "cores": os.cpu_count(),
         "usable_cores": usable_cores(),
         "load_avg_1min": load_average(),

@@ -275,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         + ("" if setup.has_gpu else f", {setup.cpu_cores} cores"),
         "gpu": gpu_name,
         "cpu": device.cpu_name(),
+        "cpu_units": device.cpu_vector_units(),
         "cpu_cores": setup.cpu_cores,
         "cpu_native_bf16": setup.native_bf16,
         "versions": {

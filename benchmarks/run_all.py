@@ -280,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine()
     computer = {
         "cpu": facts["cpu"],
+        "cpu_units": facts["cpu_units"],
         "cores": facts["cores"],
         "gpu": records["cnn"].get("gpu"),
         "load_avg_1min_at_start": load,
@@ -301,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Benchmarks — latest run",
         "",
-        f"{started:%Y-%m-%d %H:%M} UTC · {computer['cpu']}, {computer['cores']} cores"
+        f"{started:%Y-%m-%d %H:%M} UTC · {computer['cpu']} ({computer['cpu_units']}), "
+        f"{computer['cores']} cores"
         + (f" · GPU: {computer['gpu']}" if computer["gpu"] else " · no GPU")
         + f" · load average at start {computer['load_avg_1min_at_start']}"
         + (" · **quick settings**" if args.quick else ""),

@@ -72,6 +72,30 @@ def cpu_name(cpuinfo: Path | str = "/proc/cpuinfo") -> str:
     return platform.processor() or platform.machine() or "unknown CPU"
 
 
+#: ``/proc/cpuinfo`` flags that tell CPUs of the same model name apart by the arithmetic units that set a
+#: network's speed, widest first: (flag, name). Cloud CPUs often report only "Intel(R) Xeon(R) Processor".
+VECTOR_UNIT_FLAGS = (
+    ("amx_bf16", "AMX-BF16"),
+    ("avx512_bf16", "AVX-512 BF16"),
+    ("avx512f", "AVX-512"),
+    ("avx2", "AVX2"),
+    ("asimd", "NEON"),
+)
+
+
+def cpu_vector_units(flags: frozenset[str] | set[str] | None = None) -> str:
+    """Return the CPU's arithmetic units that matter for speed, e.g. ``"AMX-BF16, AVX-512 BF16, AVX-512"``.
+
+    Benchmarks record it beside :func:`cpu_name`, which is the same on machines of different speed.
+    ``"unknown"`` where ``/proc/cpuinfo`` does not tell (not Linux).
+    """
+    flags = cpu_flags() if flags is None else flags
+    units = [name for flag, name in VECTOR_UNIT_FLAGS if flag in flags]
+    if "AVX-512" in units:  # every AVX-512 CPU also has AVX2: name the widest only
+        units = [unit for unit in units if unit != "AVX2"]
+    return ", ".join(units) or "unknown"
+
+
 def cpu_native_bf16(flags: frozenset[str] | set[str] | None = None, *, system: str | None = None) -> bool:
     """Return True when the CPU computes bfloat16 in hardware (Linux, AMX-BF16 or AVX-512 BF16 flag).
 

@@ -42,6 +42,20 @@ def test_cpu_flags_missing_file_is_empty(tmp_path):
     assert device.cpu_flags(tmp_path / "absent", system="Linux") == frozenset()
 
 
+@pytest.mark.parametrize(
+    ("flags", "units"),
+    [
+        ({"avx2", "avx512f", "avx512_bf16", "amx_bf16"}, "AMX-BF16, AVX-512 BF16, AVX-512"),
+        ({"sse2", "avx2", "avx512f"}, "AVX-512"),
+        ({"sse2", "avx2", "fma"}, "AVX2"),
+        ({"fp", "asimd"}, "NEON"),
+        (set(), "unknown"),
+    ],
+)
+def test_cpu_vector_units_tell_same_named_cpus_apart(flags, units):
+    assert device.cpu_vector_units(frozenset(flags)) == units
+
+
 def test_cpu_name_from_cpuinfo(tmp_path):
     assert device.cpu_name(write_cpuinfo(tmp_path, "")) == "Intel(R) Xeon(R) Platinum 8480+"
     assert device.cpu_name(tmp_path / "absent")  # falls back to platform, never empty
