@@ -32,6 +32,15 @@ def test_prepare_stretches_to_the_square_by_default():
     assert stretched[:, 0].min() > 240  # and the paper to its left stays paper
 
 
+def test_prepare_reads_16_bit_pictures_like_8_bit_ones():
+    """A 16-bit gray picture (scientific tools save them) is mapped to 8 bits, not clipped to white."""
+    eight = Image.new("L", (80, 60), 250)
+    eight.paste(30, (20, 20, 40, 50))
+    sixteen = Image.fromarray(np.asarray(eight).astype(np.uint16) * 257)
+    assert sixteen.mode == "I;16"
+    assert np.array_equal(real.prepare_chart(sixteen, 32), real.prepare_chart(eight, 32))
+
+
 def test_prepare_transparency_dark_theme_and_modes():
     rgba = Image.new("RGBA", (80, 60), (0, 0, 0, 0))  # transparent (black) paper: reads as white
     rgba.paste((200, 0, 0, 255), (20, 20, 40, 50))

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .. import paths
+from .. import imageprep, paths
 from .clean import CHART_TYPES
 
 #: The input size of the course's chart classifier (pixels of the square gray picture).
@@ -37,12 +37,8 @@ def prepare_chart(
     ``crop``: cut the margins that hold only paper; ``pad``: keep the aspect ratio by padding to a
     square with the paper's gray (default: stretch to the square, as the classifier is trained).
     """
-    image = image if isinstance(image, Image.Image) else Image.open(image)
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(white, rgba)
-    gray = image.convert("L")
+    # imageprep's reading: upright, first frame, 16-bit pictures to 8 bits, transparency onto white.
+    gray = imageprep.prepare_image(image, gray=True)
     if max(gray.size) > 4 * size:  # cheap first shrink of large pictures (keeps the aspect ratio)
         factor = max(1, max(gray.size) // (2 * size))
         gray = gray.reduce(factor) if factor > 1 else gray
