@@ -2,7 +2,8 @@
 
 Usage (from the repository root, after ``make setup`` and ``make browser``)::
 
-    git clone . /tmp/fresh && .venv/bin/python tools/run_all_in_lab.py /tmp/fresh [01 03 ...]
+    git clone . /tmp/fresh
+    .venv/bin/python tools/run_all_in_lab.py /tmp/fresh [01 03 ...] [--keras-standin]
 
 It starts ``make lab`` in that checkout (which installs the course into the checkout's own ``.venv`` first)
 with nothing of the course's test settings in its environment (no ``DVDL_*``, no ``KERAS_HOME``), opens
@@ -13,24 +14,35 @@ committed one as strict nbval would (the cells without ``# NBVAL_IGNORE_OUTPUT``
 sanitising), and lists errors, stderr output and differing cells. The table of Run All times goes to
 ``<checkout>/run-all-in-lab.json``. Use a throw-away clone: the notebooks there are overwritten.
 
+``--keras-standin`` runs it as a learner *online* would, with Keras' full MNIST in ``~/.keras``, where
+that file cannot be downloaded: ``make lab`` gets a temporary ``HOME`` whose ``.keras/datasets/mnist.npz``
+has Keras' shapes (60,000 + 10,000 digits) and holds the 5,000 bundled digits split anew, each split
+padded with copies. The quick setting reads only the first 3,500 / 500 / 1,000 of Keras' splits, so it
+then trains and checks on 5,000 real digits in a split the tests never use.
+
 This is issue 14's "done when" as a command: it needs a browser, takes about as long as the course, and is
 a check to run by hand, not one of the tests.
 """
 
 from __future__ import annotations
 
+import argparse
 import configparser
 import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
@@ -71,13 +83,46 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_lab(checkout: Path, port: int, token: str, log: Path) -> subprocess.Popen:
+def write_keras_standin(home: Path, seed: int = 2026) -> Path:
+    """Write ``home/.keras/datasets/mnist.npz``: Keras' shapes, the bundled digits split anew (see above)."""
+    from dvdl_helpers import data
+
+    bundled = data.load_mnist("bundled", verbose=False)
+    images = np.concatenate([split.images for split in bundled[:3]])
+    labels = np.concatenate([split.labels for split in bundled[:3]])
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(labels))
+    train_size, validation_size = data.BUNDLED_SPLIT[:2]
+    validation, train = order[:validation_size], order[validation_size : validation_size + train_size]
+    test = order[validation_size + train_size :]
+
+    def padded(index: np.ndarray, size: int) -> np.ndarray:  # the split first, then copies of it
+        return np.concatenate([index, rng.choice(index, size - len(index))])
+
+    # Keras' x_train holds the validation digits first (data.KERAS_VALIDATION), then the training ones.
+    train_order = np.concatenate([padded(validation, data.KERAS_VALIDATION), padded(train, 55_000)])
+    test_order = padded(test, 10_000)
+    target = home / ".keras" / "datasets" / "mnist.npz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(
+        target,
+        x_train=images[train_order],
+        y_train=labels[train_order].astype(np.uint8),
+        x_test=images[test_order],
+        y_test=labels[test_order].astype(np.uint8),
+    )
+    return target
+
+
+def start_lab(checkout: Path, port: int, token: str, log: Path, home: Path | None = None) -> subprocess.Popen:
     """Start ``make lab`` in ``checkout`` without a browser of its own, as a learner's shell would."""
     lab_args = (
         f"--no-browser --ServerApp.port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token} "
         "--LabApp.expose_app_in_browser=True"  # window.jupyterapp, to run JupyterLab's own commands
     )
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DVDL_", "KERAS_"))}
+    if home is not None:
+        environment["HOME"] = str(home)
     with log.open("w") as output:
         return subprocess.Popen(
             ["make", "lab", f"LAB_ARGS={lab_args}"],
@@ -187,19 +232,25 @@ def compare(ran: bytes, committed: bytes) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """Run the course in ``argv[0]`` (a checkout) as a learner does; report times and differences."""
-    if not argv:
-        print(__doc__)
-        return 2
-    checkout, chosen = Path(argv[0]).resolve(), set(argv[1:])
+    """Run the course in a checkout as a learner does; report times and differences."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("checkout", type=Path, help="a throw-away clone: its notebooks are overwritten")
+    parser.add_argument("notebooks", nargs="*", help="notebook numbers (01 03 ...); default: all")
+    parser.add_argument("--keras-standin", action="store_true", help="as a learner online (see above)")
+    args = parser.parse_args(argv)
+    checkout = args.checkout.resolve()
     notebooks = sorted((checkout / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    notebooks = [path for path in notebooks if not chosen or path.name[:2] in chosen]
+    notebooks = [path for path in notebooks if not args.notebooks or path.name[:2] in args.notebooks]
     committed = {path.name: path.read_bytes() for path in notebooks}
+    home = None
+    if args.keras_standin:
+        home = Path(tempfile.mkdtemp(prefix="dvdl-learner-home-"))
+        print(f"Keras' MNIST stand-in: {write_keras_standin(home)}", flush=True)
     from playwright.sync_api import sync_playwright
 
     port, token, log = free_port(), secrets.token_hex(16), checkout / "run-all-in-lab.log"
     url = f"http://127.0.0.1:{port}/"
-    lab = start_lab(checkout, port, token, log)
+    lab = start_lab(checkout, port, token, log, home)
     rows = []
     try:
         wait_for_lab(url, token, lab, log)
@@ -223,6 +274,8 @@ def main(argv: list[str]) -> int:
     finally:
         os.killpg(lab.pid, signal.SIGTERM)
         lab.wait(30)
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
     (checkout / "run-all-in-lab.json").write_text(json.dumps(rows, indent=1) + "\n")
     print(f"all: {sum(row['seconds'] for row in rows):.0f} s")
     for path in notebooks:
