@@ -52,16 +52,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 NOTEBOOK_DIR = paths.REPO_ROOT / "notebooks"
 NOTEBOOKS = paths.course_notebooks()
 SCREENSHOTS = paths.REPO_ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# One Chromium and one set of flags for every headless browser of the course (this closed network refuses
+# Chromium's background connections): those of tools/run_all_in_lab.py, the learner's path in a browser.
+_spec = importlib.util.spec_from_file_location(
+    "run_all_in_lab", paths.REPO_ROOT / "tools" / "run_all_in_lab.py"
+)
+_run_all_in_lab = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_run_all_in_lab)
+CHROMIUM, CHROMIUM_ARGS = _run_all_in_lab.CHROMIUM, _run_all_in_lab.CHROMIUM_ARGS
 #: JupyterLab runs under the base URL a JupyterHub single-user server gets.
 HUB_PREFIX = "/user/learner/"
 VIEWPORT = {"width": 1280, "height": 1600}

@@ -45,6 +45,8 @@ from pathlib import Path
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+#: Debian's Chromium (never a downloaded one) and its flags, shared with tests/test_browser.py: without the
+#: background-networking ones Chromium keeps trying to reach Google's servers, even for a local page.
 CHROMIUM = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
