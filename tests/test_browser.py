@@ -52,8 +52,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 NOTEBOOK_DIR = paths.REPO_ROOT / "notebooks"
 NOTEBOOKS = paths.course_notebooks()
 SCREENSHOTS = paths.REPO_ROOT / "test-artifacts" / "screenshots"
-# One Chromium and one set of flags for every headless browser of the course (this closed network refuses
-# Chromium's background connections): those of tools/run_all_in_lab.py, the learner's path in a browser.
+# One Chromium and one set of flags for every headless browser of the course: those of
+# tools/run_all_in_lab.py (the learner's path in a browser), which keep Chromium off the network.
 _spec = importlib.util.spec_from_file_location(
     "run_all_in_lab", paths.REPO_ROOT / "tools" / "run_all_in_lab.py"
 )
