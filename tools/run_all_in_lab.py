@@ -11,8 +11,10 @@ JupyterLab in headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playw
 notebook, in order: opens it, runs the Run menu's *Run All Cells*, waits until no cell is pending and the
 kernel is idle, saves it (in the checkout) and closes it. Then it compares every saved notebook with the
 committed one as strict nbval would (the cells without ``# NBVAL_IGNORE_OUTPUT``, after the same
-sanitising), and lists errors, stderr output and differing cells. The table of Run All times goes to
-``<checkout>/run-all-in-lab.json``. Use a throw-away clone: the notebooks there are overwritten.
+sanitising), and lists errors, stderr output and differing cells. The run's record (machine, MNIST
+source, each notebook's time and differences) goes to ``<checkout>/run-all-in-lab.json``; ``--record``
+also appends it to ``benchmarks/results/run_all_in_lab.jsonl``, where the README's Run All row comes
+from. Use a throw-away clone: the notebooks there are overwritten.
 
 ``--keras-standin`` runs it as a learner *online* would, with Keras' full MNIST in ``~/.keras``, where
 that file cannot be downloaded: ``make lab`` gets a temporary ``HOME`` whose ``.keras/datasets/mnist.npz``
@@ -57,6 +59,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+RECORDS = REPO_ROOT / "benchmarks" / "results" / "run_all_in_lab.jsonl"
 NOTEBOOK_LIMIT_S = 900  # a notebook still running after this is reported, not waited for
 IGNORE_MARK = "NBVAL_IGNORE_OUTPUT"
 
@@ -239,6 +242,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("checkout", type=Path, help="a throw-away clone: its notebooks are overwritten")
     parser.add_argument("notebooks", nargs="*", help="notebook numbers (01 03 ...); default: all")
     parser.add_argument("--keras-standin", action="store_true", help="as a learner online (see above)")
+    parser.add_argument("--record", action="store_true", help=f"append the run to {RECORDS.name}")
     args = parser.parse_args(argv)
     checkout = args.checkout.resolve()
     notebooks = sorted((checkout / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -278,14 +282,50 @@ def main(argv: list[str]) -> int:
         lab.wait(30)
         if home is not None:
             shutil.rmtree(home, ignore_errors=True)
-    (checkout / "run-all-in-lab.json").write_text(json.dumps(rows, indent=1) + "\n")
     print(f"all: {sum(row['seconds'] for row in rows):.0f} s")
-    for path in notebooks:
+    for row, path in zip(rows, notebooks, strict=True):
         differences = compare(path.read_bytes(), committed[path.name])
+        row["differences"] = len(differences)
         print(f"{path.name}: {len(differences)} differences from the committed outputs")
         for line in differences:
             print(line)
+    record = run_record(rows, mnist_line(notebooks), args.keras_standin)
+    (checkout / "run-all-in-lab.json").write_text(json.dumps(record, indent=1) + "\n")
+    if args.record:
+        RECORDS.parent.mkdir(parents=True, exist_ok=True)
+        with RECORDS.open("a") as records:
+            records.write(json.dumps(record) + "\n")
+        print(f"appended to {RECORDS.relative_to(REPO_ROOT)}")
     return 0
+
+
+def mnist_line(notebooks: list[Path]) -> str | None:
+    """The first ``MNIST: ...`` line the run printed: which source the learner's notebooks used, and why."""
+    for path in notebooks:
+        for cell in json.loads(path.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                for line in "".join(output.get("text", "")).splitlines():
+                    if line.startswith("MNIST: "):
+                        return line
+    return None
+
+
+def run_record(rows: list[dict], mnist: str | None, keras_standin: bool) -> dict:
+    """One JSON record of a run: when, on what machine, which MNIST, and each notebook's time."""
+    from dvdl_helpers import device
+    from dvdl_helpers.env import package_version
+
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "cpu": device.cpu_name(),
+        "cpu_units": device.cpu_vector_units(),
+        "cores": os.cpu_count(),
+        "jupyterlab": package_version("jupyterlab"),
+        "keras_standin": keras_standin,
+        "mnist": mnist,
+        "seconds": round(sum(row["seconds"] for row in rows), 1),
+        "notebooks": rows,
+    }
 
 
 if __name__ == "__main__":
