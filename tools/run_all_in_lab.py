@@ -36,7 +36,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -79,13 +78,6 @@ KERNEL_IDLE = """() => {
 }"""
 CLOSE_ALL = "() => { for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) w.dispose(); }"
 COMMAND = "async ([id, args]) => { await window.jupyterapp.commands.execute(id, args); }"
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def write_keras_standin(home: Path, seed: int = 2026) -> Path:
@@ -254,7 +246,9 @@ def main(argv: list[str]) -> int:
         print(f"Keras' MNIST stand-in: {write_keras_standin(home)}", flush=True)
     from playwright.sync_api import sync_playwright
 
-    port, token, log = free_port(), secrets.token_hex(16), checkout / "run-all-in-lab.log"
+    from dvdl_helpers import workers
+
+    port, token, log = workers.free_ports(1)[0], secrets.token_hex(16), checkout / "run-all-in-lab.log"
     url = f"http://127.0.0.1:{port}/"
     lab = start_lab(checkout, port, token, log, home)
     rows = []
