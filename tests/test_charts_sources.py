@@ -1,0 +1,49 @@
+"""The shipped real-chart sources and their fixed choose / confirm halves (dvdl_helpers.charts.sources)."""
+
+import numpy as np
+import pytest
+
+from dvdl_helpers.charts import sources
+
+
+@pytest.mark.parametrize("source", sorted(sources.SOURCES))
+def test_halves_split_every_type_in_two_without_overlap(source):
+    rows = sources.label_rows(source)
+    halves = sources.split_rows(rows)
+    choose = {row["file"] for row in halves["choose"]}
+    confirm = {row["file"] for row in halves["confirm"]}
+    assert not choose & confirm and choose | confirm == {row["file"] for row in rows}
+    for kind in {row["type"] for row in rows}:
+        a = sum(row["type"] == kind for row in halves["choose"])
+        b = sum(row["type"] == kind for row in halves["confirm"])
+        assert a - b in (0, 1), (kind, a, b)
+    assert sources.split_rows(list(reversed(rows)))["choose"][0]["file"] in choose  # order does not matter
+
+
+def test_each_source_ships_its_license_and_labels():
+    for folder in sources.SOURCES.values():
+        assert list(folder.glob("LICENSE*")), folder
+        assert (folder / "README.md").exists()
+
+
+def test_load_source_prepares_the_half():
+    charts = sources.load_source("chartjs", "confirm", size=32)
+    assert charts.x.shape[1:] == (32, 32) and charts.x.dtype == np.uint8
+    assert len(charts.x) == len(charts.types) == len(charts.files)
+    assert charts.known.all()  # Chart.js's charts are all of the seven types
+    gallery = sources.load_source("vega-lite", "all", size=16)
+    assert (~gallery.known).sum() == 13  # the box plots
+
+
+def test_bad_names_are_refused_with_the_choices():
+    with pytest.raises(ValueError, match="chartjs"):
+        sources.load_source("excel")
+    with pytest.raises(ValueError, match="confirm"):
+        sources.load_source("chartjs", "test")
+
+
+def test_score_has_an_interval():
+    charts = sources.load_source("chartjs", "choose", size=16)
+    perfect = sources.score(charts, charts.types)
+    assert perfect.value == 1.0 and perfect.n == len(charts.types)
+    assert sources.score(charts, np.full(len(charts.types), "bar")).value < 0.2
