@@ -31,7 +31,8 @@ def test_v2_keeps_the_looks_aspect_ratio_and_records_it(varied):
     for row in rows:
         width, height = Image.open(varied / row["file"]).size
         assert max(width, height) == 96
-        assert abs(width / height - row["width"] / row["height"]) < 0.1, row["file"]
+        if row["context"] == "none":  # a context (a spreadsheet around the chart, a photo) has its own shape
+            assert abs(width / height - row["width"] / row["height"]) < 0.1, row["file"]
         assert row["theme"] in TRAIN_THEMES and row["variant"]
 
 
@@ -49,6 +50,51 @@ def test_every_kind_and_variant_draws():
     assert {"donut", "exploded", "pie"} <= variants["pie"]
     assert {"gaps", "density", "filled"} <= variants["histogram"]
     assert {"stacked", "overlap", "single"} <= variants["area"]
+    assert {"step", "many", "walk"} <= variants["line"]
+
+
+def test_office_touches_and_contexts_are_drawn():
+    """Tilted 3-D pies, 3-D and gradient bars, trend lines with equations, boxed legends, frames, minor
+    grids and every context appear among a few hundred charts, and each draws."""
+    seen: dict[str, int] = {}
+    fig = None
+    for kind in ("pie", "bar", "scatter"):
+        for index in range(60):
+            look, data = charts.varied_spec(2, kind, index)
+            flags = {
+                "tilted": data.get("tilt", 1.0) < 1,
+                "depth": bool(data.get("depth")),
+                "gradient": bool(data.get("gradient")),
+                "trend": bool(data.get("fit")),
+                "equation": bool(data.get("equation")),
+                "legend box": look.legend_box,
+                "frame": look.frame,
+                "minor grid": look.minor_grid,
+                f"context {look.context}": True,
+            }
+            for name, on in flags.items():
+                seen[name] = seen.get(name, 0) + on
+            if index < 12:
+                fig = charts.draw_varied(kind, look, data, size_px=64, fig=fig)
+                rng = np.random.default_rng(index)
+                assert charts.render_varied(fig, look.jpeg, look.context, rng).mode == "RGB"
+    missing = [
+        name
+        for name in (
+            "tilted",
+            "depth",
+            "gradient",
+            "trend",
+            "equation",
+            "legend box",
+            "frame",
+            "minor grid",
+            "context none",
+            "context photo",
+        )
+        if not seen.get(name)
+    ]
+    assert not missing, (missing, seen)
 
 
 def test_heldout_theme_is_never_drawn_for_training():

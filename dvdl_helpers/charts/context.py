@@ -47,6 +47,13 @@ def _shade(rng: np.random.Generator, base: Color, spread: int = 12) -> Color:
     return tuple(int(np.clip(c + rng.integers(-spread, spread + 1), 0, 255)) for c in base)  # type: ignore[return-value]
 
 
+def _rectangle(draw: ImageDraw.ImageDraw, box, **style) -> None:
+    """``draw.rectangle``, except that a box left empty by a very small picture draws nothing."""
+    x0, y0, x1, y1 = box
+    if x1 >= x0 and y1 >= y0:
+        draw.rectangle(box, **style)
+
+
 def _pick(rng: np.random.Generator, options: list):
     """One of ``options`` (any objects), drawn with ``rng``."""
     return options[int(rng.integers(len(options)))]
@@ -71,7 +78,7 @@ def _words(
         width = rng.uniform(*word) * h * 0.5
         if x + width > x1:
             break
-        draw.rectangle((round(x), round(y), round(x + width) - 1, round(y + h) - 1), fill=color)
+        _rectangle(draw, (round(x), round(y), round(x + width) - 1, round(y + h) - 1), fill=color)
         x += width + space
     return x
 
@@ -132,13 +139,13 @@ def _digits(
     h = max(1.0, height)
     w, gap = 0.6 * h, 0.25 * h
     if gap < 1:  # a few pixels tall: the digits run together
-        draw.rectangle(
-            (round(right - n * (w + gap)), round(y), round(right) - 1, round(y + h) - 1), fill=color
+        _rectangle(
+            draw, (round(right - n * (w + gap)), round(y), round(right) - 1, round(y + h) - 1), fill=color
         )
         return
     for i in range(n):
         x = right - (i + 1) * (w + gap)
-        draw.rectangle((round(x), round(y), round(x + w) - 1, round(y + h) - 1), fill=color)
+        _rectangle(draw, (round(x), round(y), round(x + w) - 1, round(y + h) - 1), fill=color)
 
 
 def _paste(canvas: Image.Image, chart: Image.Image, xy: tuple[int, int], border: Color | None) -> None:
@@ -206,11 +213,11 @@ def _window_buttons(
         cx = x1 - (i + 0.5) * 1.6 * h
         if i == 0:
             if rng.random() < 0.5:
-                draw.rectangle((cx - 0.8 * h, y0, cx + 0.8 * h, y1 - 1), fill=(196, 43, 28))
+                _rectangle(draw, (cx - 0.8 * h, y0, cx + 0.8 * h, y1 - 1), fill=(196, 43, 28))
             draw.line((cx - s, cy - s, cx + s, cy + s), fill=ink)
             draw.line((cx - s, cy + s, cx + s, cy - s), fill=ink)
         elif i == 1:
-            draw.rectangle((cx - s, cy - s, cx + s, cy + s), outline=ink)
+            _rectangle(draw, (cx - s, cy - s, cx + s, cy + s), outline=ink)
         else:
             draw.line((cx - s, cy, cx + s, cy), fill=ink)
 
@@ -257,12 +264,12 @@ def spreadsheet(image: Image.Image, rng: np.random.Generator) -> Image.Image:
     for band, band_h in chrome:
         if band == "title":
             bar = _shade(rng, accent if rng.random() < 0.5 else (235, 235, 235), 6)
-            draw.rectangle((0, y, width, y + band_h - 1), fill=bar)
+            _rectangle(draw, (0, y, width, y + band_h - 1), fill=bar)
             ink = (255, 255, 255) if sum(bar) < 400 else (60, 60, 60)
             _title(draw, rng, width * 0.35, y + 0.35 * band_h, width * 0.6, 0.3 * band_h, ink)
             _window_buttons(draw, rng, (0, y, width, y + band_h), _pick(rng, ["mac", "windows"]), ink)
         elif band == "ribbon":  # tabs' names, then groups of small icons (mostly gray) with their captions
-            draw.rectangle((0, y, width, y + band_h - 1), fill=_shade(rng, (245, 245, 245), 6))
+            _rectangle(draw, (0, y, width, y + band_h - 1), fill=_shade(rng, (245, 245, 245), 6))
             tab_h = max(1.0, 0.12 * band_h)
             x = 3 * u
             while x < width * 0.7:
@@ -295,8 +302,10 @@ def spreadsheet(image: Image.Image, rng: np.random.Generator) -> Image.Image:
                             (70, 130, 200),
                         ],
                     )
-                    draw.rectangle(
-                        (round(x), round(icon_y), round(x + icon) - 1, round(icon_y + icon) - 1), fill=color
+                    _rectangle(
+                        draw,
+                        (round(x), round(icon_y), round(x + icon) - 1, round(icon_y + icon) - 1),
+                        fill=color,
                     )
                     x += icon + rng.uniform(1.5, 3.5) * u
                 _words(
@@ -313,21 +322,22 @@ def spreadsheet(image: Image.Image, rng: np.random.Generator) -> Image.Image:
                 x += 2 * u
             draw.line((0, y + band_h - 1, width, y + band_h - 1), fill=grid)
         else:  # formula bar: a name box and a long white field
-            draw.rectangle((0, y, width, y + band_h - 1), fill=(250, 250, 250), outline=grid)
-            draw.rectangle((1, y + 1, row_head + cell_w, y + band_h - 2), outline=grid)
+            _rectangle(draw, (0, y, width, y + band_h - 1), fill=(250, 250, 250), outline=grid)
+            _rectangle(draw, (1, y + 1, row_head + cell_w, y + band_h - 2), outline=grid)
             _words(
                 draw, rng, row_head + cell_w + 4 * u, y + 0.35 * band_h, width * 0.5, 0.3 * band_h, number_ink
             )
         y += band_h
     sheet_top = y
     # Column letters and row numbers.
-    draw.rectangle((0, sheet_top, width, sheet_top + cell_h - 1), fill=header_bg)
-    draw.rectangle((0, sheet_top, row_head - 1, height), fill=header_bg)
+    _rectangle(draw, (0, sheet_top, width, sheet_top + cell_h - 1), fill=header_bg)
+    _rectangle(draw, (0, sheet_top, row_head - 1, height), fill=header_bg)
     text_h = max(1.0, 0.35 * cell_h)
     for x in range(row_head, width, cell_w):
         draw.line((x, sheet_top, x, height), fill=grid)
         cx = x + cell_w / 2
-        draw.rectangle(
+        _rectangle(
+            draw,
             (
                 round(cx - 0.4 * text_h),
                 round(sheet_top + 0.32 * cell_h),
@@ -394,13 +404,13 @@ def slide(image: Image.Image, rng: np.random.Generator) -> Image.Image:
         else _shade(rng, accent if rng.random() < 0.5 else (40, 40, 40), 10)
     )
     if theme == "band":  # a coloured title band across the top
-        draw.rectangle((0, 0, width, title_h - 1), fill=accent)
+        _rectangle(draw, (0, 0, width, title_h - 1), fill=accent)
         title_ink = (255, 255, 255)
     elif rng.random() < 0.5:  # a thin accent rule under the title or a bar at the left edge
         if rng.random() < 0.5:
-            draw.rectangle((side, title_h - round(1.5 * u), width - side, title_h - 1), fill=accent)
+            _rectangle(draw, (side, title_h - round(1.5 * u), width - side, title_h - 1), fill=accent)
         else:
-            draw.rectangle((0, 0, round(rng.uniform(1.5, 4) * u), height), fill=accent)
+            _rectangle(draw, (0, 0, round(rng.uniform(1.5, 4) * u), height), fill=accent)
     line_h = max(2.0, rng.uniform(0.25, 0.4) * title_h)
     if rng.random() < 0.4:  # centred title
         span = rng.uniform(0.3, 0.7) * width
@@ -426,11 +436,13 @@ def slide(image: Image.Image, rng: np.random.Generator) -> Image.Image:
         _words(draw, rng, side, fy + 0.35 * footer_h, side + 0.35 * width, small, ink)
         _digits(draw, rng, width - side, fy + 0.35 * footer_h, small, ink, int(rng.integers(1, 3)))
         if rng.random() < 0.4:  # a logo
-            draw.rectangle(
-                (width // 2 - round(3 * u), fy + 1, width // 2 + round(3 * u), fy + footer_h - 1), fill=accent
+            _rectangle(
+                draw,
+                (width // 2 - round(3 * u), fy + 1, width // 2 + round(3 * u), fy + footer_h - 1),
+                fill=accent,
             )
     if rng.random() < 0.3:  # a thin frame around the slide (a screenshot of the slide in its editor)
-        draw.rectangle((0, 0, width - 1, height - 1), outline=(170, 170, 170))
+        _rectangle(draw, (0, 0, width - 1, height - 1), outline=(170, 170, 170))
     return canvas
 
 
@@ -469,7 +481,7 @@ def _window(image: Image.Image, rng: np.random.Generator) -> tuple[Image.Image, 
     draw = ImageDraw.Draw(canvas)
     title_bg = _pick(rng, [chrome, chrome, _shade(rng, (0, 120, 215), 20), _shade(rng, (220, 220, 220), 10)])
     title_ink = (255, 255, 255) if sum(title_bg) < 400 else (40, 40, 40)
-    draw.rectangle((0, 0, width - 1, border + title_h - 1), fill=title_bg)
+    _rectangle(draw, (0, 0, width - 1, border + title_h - 1), fill=title_bg)
     _window_buttons(draw, rng, (border, border, width - border, border + title_h), style, title_ink)
     text_h = max(1.0, 0.3 * title_h)
     if style == "mac":
@@ -477,7 +489,8 @@ def _window(image: Image.Image, rng: np.random.Generator) -> tuple[Image.Image, 
     else:
         x = border + 2 * u
         if rng.random() < 0.6:  # the program's icon
-            draw.rectangle(
+            _rectangle(
+                draw,
                 (
                     round(x),
                     border + round(0.25 * title_h),
@@ -498,7 +511,7 @@ def _window(image: Image.Image, rng: np.random.Generator) -> tuple[Image.Image, 
         )
     y = border + title_h
     if menu_h:
-        draw.rectangle((0, y, width - 1, y + menu_h - 1), fill=chrome)
+        _rectangle(draw, (0, y, width - 1, y + menu_h - 1), fill=chrome)
         x = border + 2 * u
         for _ in range(int(rng.integers(3, 8))):
             x = (
@@ -516,13 +529,14 @@ def _window(image: Image.Image, rng: np.random.Generator) -> tuple[Image.Image, 
             )
         y += menu_h
     if tool_h:
-        draw.rectangle((0, y, width - 1, y + tool_h - 1), fill=chrome)
+        _rectangle(draw, (0, y, width - 1, y + tool_h - 1), fill=chrome)
         icon, x = 0.55 * tool_h, border + 2 * u
         for _ in range(int(rng.integers(4, 14))):
             if x + icon > width - 2 * u:
                 break
             color = _pick(rng, [ink, ink, (70, 130, 200), (220, 150, 40), (80, 160, 80), (200, 70, 60)])
-            draw.rectangle(
+            _rectangle(
+                draw,
                 (round(x), round(y + 0.22 * tool_h), round(x + icon), round(y + 0.22 * tool_h + icon)),
                 fill=color,
             )
@@ -532,28 +546,30 @@ def _window(image: Image.Image, rng: np.random.Generator) -> tuple[Image.Image, 
     bottom = height - border - status_h
     if scroll:
         x0 = width - border - scroll
-        draw.rectangle((x0, top, width - border - 1, bottom - 1), fill=_shade(rng, (235, 235, 235), 8))
+        _rectangle(draw, (x0, top, width - border - 1, bottom - 1), fill=_shade(rng, (235, 235, 235), 8))
         thumb0 = top + rng.uniform(0.05, 0.5) * (bottom - top)
         thumb1 = thumb0 + rng.uniform(0.2, 0.45) * (bottom - top)
-        draw.rectangle(
+        _rectangle(
+            draw,
             (x0 + 1, round(thumb0), width - border - 2, round(min(thumb1, bottom - 2))),
             fill=_shade(rng, (190, 190, 190), 15),
         )
     if hscroll:
         y0 = bottom - hscroll
-        draw.rectangle(
-            (border, y0, width - border - scroll - 1, bottom - 1), fill=_shade(rng, (235, 235, 235), 8)
+        _rectangle(
+            draw, (border, y0, width - border - scroll - 1, bottom - 1), fill=_shade(rng, (235, 235, 235), 8)
         )
         t0 = border + rng.uniform(0.05, 0.5) * (width - scroll)
-        draw.rectangle(
+        _rectangle(
+            draw,
             (round(t0), y0 + 1, round(t0 + 0.3 * (width - scroll)), bottom - 2),
             fill=_shade(rng, (190, 190, 190), 15),
         )
     if status_h:
-        draw.rectangle((0, bottom, width - 1, height - 1), fill=chrome)
+        _rectangle(draw, (0, bottom, width - 1, height - 1), fill=chrome)
         _words(draw, rng, border + 2 * u, bottom + 0.3 * status_h, width * 0.4, 0.35 * status_h, ink)
     _paste(canvas, image, (border + pad_x, top + pad_y), None)
-    draw.rectangle((0, 0, width - 1, height - 1), outline=_shade(rng, (110, 110, 110), 30))
+    _rectangle(draw, (0, 0, width - 1, height - 1), outline=_shade(rng, (110, 110, 110), 30))
     return canvas, (border + pad_x, top + pad_y)
 
 

@@ -3,7 +3,8 @@
 ``charts.csv`` has one row per chart: ``file, type, index, seed, style, n_series, n_items`` (bars, slices,
 bins, points per line or area, all points of a scatter), ``values`` (numbers drawn; ``;`` between
 numbers, ``|`` between series), ``x_values`` (x, bin edges) and the look (v1: palette, font, background,
-title, axis labels, grid, legend, alt; v2: theme, palette, font, size, variant, title, legend, jpeg).
+title, axis labels, grid, legend, alt; v2: theme, palette, font, size, variant, title, legend, jpeg,
+context).
 v2 pictures keep their look's aspect ratio, with the longest side ``max(size_px)``.
 """
 
@@ -33,12 +34,12 @@ from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure
 from .drawing import render
 from .layout import draw_varied, render_varied
 from .real import list_chart_folder
-from .varied import VARIED_STYLES, VARIED_VERSION, varied_spec
+from .varied import VARIED_STYLES, VARIED_VERSION, context_rng, varied_spec
 
 #: v1 looks ("train", "heldout") and v2 looks ("varied", "varied_heldout")
 STYLES = (*clean.STYLES, *VARIED_STYLES)
 _CSV_STYLE = ("palette", "font", "background", "title", "xlabel", "ylabel", "grid", "legend", "alt")
-_CSV_LOOK = ("theme", "palette", "font", "width", "height", "title", "legend", "jpeg")
+_CSV_LOOK = ("theme", "palette", "font", "width", "height", "title", "legend", "jpeg", "context")
 
 
 def _join(series: Sequence[Sequence[float]]) -> str:
@@ -55,7 +56,10 @@ def _render_chunk(task: tuple) -> list[dict]:
         if style in VARIED_STYLES:
             look, data = varied_spec(seed, kind, i, style)
             fig = draw_varied(kind, look, data, size_px=max(size_px), fig=fig)
-            image, (values, x) = render_varied(fig, look.jpeg), (data["values"], data["x"])
+            image = render_varied(fig, look.jpeg, look.context, context_rng(seed, kind, i, style))
+            if max(image.size) > max(size_px):  # a context adds around the chart: back to the stored size
+                image.thumbnail((max(size_px), max(size_px)), Image.Resampling.LANCZOS)
+            values, x = data["values"], data["x"]
             described = {f: getattr(look, f) for f in _CSV_LOOK} | {"variant": data["variant"]}
         else:
             st, values, x = chart_spec(seed, kind, i, style)

@@ -1,4 +1,4 @@
-"""Lay out and render a chart of generator v2: margins, ticks, grid, title, labels, legend, notes, JPEG.
+"""Lay out and render a chart of generator v2: margins, ticks, grid, title, labels, legend, notes, context.
 
 Like :func:`.clean.draw_figure`, it computes limits, ticks and margins itself (no layout pass, no
 matplotlib tick machinery), with the same helpers (:mod:`.drawing`); every text is a
@@ -12,11 +12,14 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
+from .context import place_in_context
 from .drawing import draw_ticks, empty_figure, nice_ticks, render
 from .labels import Label
 from .looks import Look
@@ -54,6 +57,13 @@ def _legend(ax, spec: dict, look: Look, n_series: int) -> None:
         y = box.y0 + box.height / 2 + line * len(names) / 2 if look.legend == "right" else box.y1 - line
         spots = [(x, y - i * line) for i in range(len(names))]
     kind = spec.get("legend")
+    if look.legend_box:  # a frame around the entries, as office suites draw legends
+        x0, y_top = min(x for x, _ in spots), max(y for _, y in spots) + line
+        x1 = max(x + wid for (x, _), wid in zip(spots, widths, strict=True))
+        y0 = min(y for _, y in spots) - 0.2 * line
+        box = Rectangle((x0 - 3 / w, y0), x1 - x0 + 3 / w, y_top - y0, facecolor=look.paper)
+        box.set(edgecolor=look.grid_color, linewidth=0.8)
+        fig.add_artist(box)
     for i, ((x, y), name) in enumerate(zip(spots, names, strict=True)):
         color = colors[i % len(colors)]
         if kind == "line":
@@ -145,6 +155,12 @@ def draw_varied(
         rotate=spec.get("rotate", 0),
         labels=Label,
     )
+    if look.minor_grid and look.grid != "none":
+        _minor_grid(ax, ticks, look)
+    if look.frame:  # office suites frame the whole chart
+        frame = Rectangle((0.004, 0.004), 0.992, 0.992, fill=False, transform=fig.transFigure)
+        frame.set(edgecolor=look.grid_color, linewidth=1.0)
+        fig.add_artist(frame)
     if look.xlabel:
         fig.add_artist(Label((left + aw / 2) / w, pad / h, look.xlabel, ha="center", va="bottom", **text))
     if look.ylabel:
@@ -161,9 +177,26 @@ def draw_varied(
     return fig
 
 
-def render_varied(fig: Figure, jpeg: int = 0) -> Image.Image:
-    """Render a figure from :func:`draw_varied` to an RGB image, through JPEG at quality ``jpeg`` if > 0."""
+def _minor_grid(ax, ticks, look: Look) -> None:
+    """Lighter, thinner grid lines halfway between the major ones, on the axes that have a grid."""
+    for i, (locs, _) in enumerate(ticks):
+        if len(locs) < 2 or "xy"[i] not in {"both": "xy", "x": "x", "y": "y"}.get(look.grid, ""):
+            continue
+        middles = (np.asarray(locs[:-1]) + np.asarray(locs[1:])) / 2
+        trans = ax.get_xaxis_transform() if i == 0 else ax.get_yaxis_transform()
+        segments = [((t, 0), (t, 1)) if i == 0 else ((0, t), (1, t)) for t in middles]
+        lines = LineCollection(segments, colors=look.grid_color, lw=0.4, alpha=0.6)
+        ax.add_collection(lines, autolim=False).set(transform=trans, zorder=0.4)
+
+
+def render_varied(
+    fig: Figure, jpeg: int = 0, context: str = "none", rng: np.random.Generator | None = None
+) -> Image.Image:
+    """Render a figure from :func:`draw_varied` to an RGB image: in its ``context`` (drawn with ``rng``;
+    see :mod:`.context`), then through JPEG at quality ``jpeg`` if > 0."""
     image = Image.fromarray(render(fig))
+    if context != "none":
+        image = place_in_context(image, context, rng if rng is not None else np.random.default_rng(0))
     if jpeg:
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=jpeg)

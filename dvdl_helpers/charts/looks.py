@@ -1,8 +1,10 @@
 """The looks of generator v2: themes of the common charting tools, and a random :class:`Look` per chart.
 
 A theme is what a tool draws by default (matplotlib, its ``ggplot``/``seaborn``/``fivethirtyeight``/
-``bmh``/grayscale styles, a spreadsheet, a web dashboard, dark dashboards); a look adds what a chart's
-author picks: size and aspect ratio, font size, title, axis labels, legend, margins, JPEG compression.
+``bmh``/grayscale styles, office suites old and new, a web dashboard, a textbook, dark dashboards); a look
+adds what a chart's author picks: size and aspect ratio, font size, title, axis labels, legend (boxed or
+not), minor grid lines, a frame around the chart, margins, JPEG compression, and the *context* the
+picture is seen in (pasted into a spreadsheet or a slide, photographed, scanned: :mod:`.context`).
 The ``"neon"`` theme is held out: training never draws it.
 """
 
@@ -28,6 +30,9 @@ PALETTES = {
     "pastel": ("#a1c9f4", "#ffb482", "#8de5a1", "#ff9f9b", "#d0bbff", "#debb9b", "#fab0e4", "#cfcfcf"),
     "blues": ("#08519c", "#3182bd", "#6baed6", "#9ecae1", "#2171b5", "#4292c6"),
     "news": ("#c0392b", "#2c3e50", "#7f8c8d", "#e67e22", "#16a085", "#8e44ad"),
+    "classic": ("#9999ff", "#993366", "#ffffcc", "#ccffff", "#660066", "#ff8080", "#0066cc", "#ccccff"),
+    "libre": ("#004586", "#ff420e", "#ffd320", "#579d1c", "#7e0021", "#83caff", "#314004", "#aecf00"),
+    "sheets": ("#4285f4", "#db4437", "#f4b400", "#0f9d58", "#ab47bc", "#00acc1", "#ff7043"),
     "bright": ("#00b4ff", "#ff6e54", "#ffd32a", "#7bed9f", "#ff6b81", "#a29bfe", "#eccc68"),
     # held out: never drawn in training
     "neon": ("#ff2bd6", "#00f0ff", "#39ff14", "#fff01f", "#ff8c00", "#b026ff", "#ff3860"),
@@ -60,6 +65,11 @@ THEMES = {
     "bmh": ("#ffffff", "#eeeeee", "#333333", "#b2b2b2", ("both",), "box", ("bmh",)),
     "grayscale": ("#ffffff", "#ffffff", "#000000", "#bbbbbb", ("none", "y"), "box", ("gray",)),
     "spreadsheet": ("#ffffff", "#ffffff", "#595959", "#d9d9d9", ("y",), "bottom", ("office",)),
+    "office": ("#ffffff", "#ffffff", "#595959", "#d9d9d9", ("y", "both"), "none", ("office", "blues")),
+    "office-classic": ("#ffffff", "#c0c0c0", "#000000", "#000000", ("y",), "box", ("classic", "office")),
+    "libreoffice": ("#ffffff", "#ffffff", "#000000", "#b3b3b3", ("y", "both"), "box", ("libre",)),
+    "sheets": ("#ffffff", "#ffffff", "#444444", "#cccccc", ("y",), "bottom", ("sheets",)),
+    "textbook": ("#ffffff", "#ffffff", "#000000", "#999999", ("both", "none", "y"), "box", ("gray", "blues")),
     "dashboard": ("#ffffff", "#ffffff", "#666666", "#e6e6e6", ("y", "none"), "none", ("tableau", "plotly")),
     "plotly": ("#ffffff", "#e5ecf6", "#2a3f5f", "#ffffff", ("both",), "none", ("plotly",)),
     "news": ("#fdfaf3", "#fdfaf3", "#333333", "#d0ccc0", ("y",), "bottom", ("news", "blues")),
@@ -70,6 +80,8 @@ THEMES = {
     "neon": ("#0d1117", "#0d1117", "#c8d3f5", "#30363d", ("y", "none"), "open", ("neon",)),
 }
 TRAIN_THEMES = tuple(name for name in THEMES if name != "neon")
+#: themes of office suites: their charts more often have a frame, a boxed legend and markers
+OFFICE_THEMES = ("spreadsheet", "office", "office-classic", "libreoffice", "sheets")
 HELDOUT_THEMES = ("neon",)
 
 TITLES = [
@@ -194,6 +206,10 @@ class Look:
     pads: tuple[float, ...] = (0.02, 0.02, 0.02, 0.02)  # extra margins left, bottom, right, top (fraction)
     annotate: bool = False  # a reference line or a note with an arrow
     jpeg: int = 0  # JPEG quality of the stored picture (0: lossless PNG only)
+    minor_grid: bool = False  # lighter grid lines halfway between the major ones
+    legend_box: bool = False  # a frame around the legend
+    frame: bool = False  # a frame around the whole chart, as office suites draw it
+    context: str = "none"  # where the picture is seen: a name of context.CONTEXTS, or "none"
 
     @property
     def colors(self) -> tuple[str, ...]:
@@ -235,4 +251,17 @@ def sample_look(rng: np.random.Generator, themes: Sequence[str] = TRAIN_THEMES) 
         pads=tuple(float(v) for v in rng.uniform(0, 0.12, 4) * (rng.random(4) < 0.4) + 0.015),
         annotate=bool(rng.random() < 0.12),
         jpeg=int(rng.choice([0, 0, 0, 40, 60, 80, 92])),
+        **_office_touches(rng, theme in OFFICE_THEMES),
+    )
+
+
+def _office_touches(rng: np.random.Generator, office: bool) -> dict:
+    """Minor grid, boxed legend, chart frame and context: drawn last, so earlier draws keep their meaning."""
+    from .context import sample_context  # the context module knows its own names and shares
+
+    return dict(
+        minor_grid=bool(rng.random() < 0.15),
+        legend_box=bool(rng.random() < (0.6 if office else 0.2)),
+        frame=bool(rng.random() < (0.5 if office else 0.1)),
+        context=sample_context(rng, p_none=0.75),
     )

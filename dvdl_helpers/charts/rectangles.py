@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgb
 
 from .drawing import four_digits
 from .labels import Label
@@ -38,6 +39,57 @@ def bars(ax: Axes, positions, heights, width, bottom=0.0, *, horizontal: bool = 
     ax.add_collection(PolyCollection(boxes, facecolors=color, **style), autolim=False)
 
 
+def shade(color, factor: float) -> tuple[float, float, float]:
+    """``color`` darkened (``factor`` < 1) or mixed towards white (``factor`` > 1, up to 2 = white)."""
+    rgb = np.asarray(to_rgb(color))
+    return tuple(rgb * factor if factor <= 1 else rgb + (1 - rgb) * (factor - 1))
+
+
+def _solid_bars(
+    ax, positions, heights, width, bottom, color, *, horizontal, depth, gradient, **style
+) -> None:
+    """Bars with office suites' touches: a 3-D top and side (``depth``: a share of the bar width), or a
+    fill that fades towards white along the bar (``gradient``)."""
+    if gradient:
+        heights, slices = np.asarray(heights, float), 6
+        for j in range(slices):  # bands from the base to the top, each a little lighter
+            band = heights / slices
+            bars(
+                ax,
+                positions,
+                band,
+                width,
+                np.asarray(bottom) + j * band,
+                horizontal=horizontal,
+                color=shade(color, 1 + 0.55 * j / slices) if isinstance(color, str) else color,
+                **style,
+            )
+        return
+    bars(ax, positions, heights, width, bottom, horizontal=horizontal, color=color, **style)
+    if not depth:
+        return
+    positions, heights = np.asarray(positions, float), np.asarray(heights, float)
+    tops = np.broadcast_to(np.asarray(bottom, float), positions.shape) + heights
+    dx, dy = depth * width, depth * width * np.ptp(np.r_[0, tops]) / max(len(positions), 1) * 0.6
+    right = positions + width / 2
+    side = [
+        [(r, b), (r + dx, b + dy), (r + dx, t + dy), (r, t)]
+        for r, b, t in zip(right, tops - heights, tops, strict=True)
+    ]
+    top = [
+        [(r - width, t), (r - width + dx, t + dy), (r + dx, t + dy), (r, t)]
+        for r, t in zip(right, tops, strict=True)
+    ]
+    polygons = np.asarray(side + top)
+    if horizontal:
+        polygons = polygons[..., ::-1]
+    base = color if isinstance(color, str) else "#808080"
+    colors = [shade(base, 0.65)] * len(side) + [shade(base, 1.3)] * len(top)
+    if not isinstance(color, str):  # one colour per bar
+        colors = [shade(c, 0.65) for c in color] + [shade(c, 1.3) for c in color]
+    ax.add_collection(PolyCollection(polygons, facecolors=colors, edgecolors="none"), autolim=False)
+
+
 def sample_bars(rng: np.random.Generator) -> Data:
     """Bars: one series, grouped or stacked series; few wide or many thin; value labels on few."""
     variant = str(rng.choice(["single", "single", "single", "grouped", "stacked", "colored"]))
@@ -59,6 +111,19 @@ def sample_bars(rng: np.random.Generator) -> Data:
         value_labels=bool(n <= 10 and rng.random() < 0.25),
         edge=bool(rng.random() < 0.25),
         rotate=int(rng.choice([0, 45, 90])),  # category names that do not fit: thinned, or turned
+        **_office_bars(rng, variant),
+    )
+
+
+def _office_bars(rng: np.random.Generator, variant: str) -> dict:
+    """Touching bars, 3-D bars, gradient fills, labels inside the bars: drawn last, so that the
+    earlier draws (and the charts they describe) keep their meaning."""
+    touching, style = rng.random() < 0.12, rng.random()
+    return dict(
+        touching=bool(touching),
+        depth=float(rng.uniform(0.15, 0.4)) if style < 0.12 and variant != "stacked" else 0.0,
+        gradient=bool(0.12 <= style < 0.22 and variant != "stacked"),
+        labels_inside=bool(rng.random() < 0.4),
     )
 
 
@@ -66,8 +131,9 @@ def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = Fal
     """Vertical (``bar``) or horizontal (``hbar``) bars; return the axes' limits and category ticks."""
     values, colors, variant = np.asarray(data["values"]), look.colors, data["variant"]
     series, n = values.shape
-    width, positions = data["width"], np.arange(n, dtype=float)
+    width, positions = (1.0 if data.get("touching") else data["width"]), np.arange(n, dtype=float)
     edge = dict(edgecolors=look.paper, lw=0.8 * k) if data["edge"] else dict(edgecolors="none")
+    office = dict(horizontal=horizontal, depth=data.get("depth", 0.0), gradient=data.get("gradient", False))
     bottom = np.zeros(n)
     for s in range(series):
         color = (
@@ -75,23 +141,21 @@ def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = Fal
         )
         if variant == "grouped":
             offset = (s - (series - 1) / 2) * width / series
-            bars(
-                ax, positions + offset, values[s], width / series, color=color, horizontal=horizontal, **edge
-            )
+            _solid_bars(ax, positions + offset, values[s], width / series, 0, color, **office, **edge)
         else:
             base = bottom if variant == "stacked" else 0
-            bars(ax, positions, values[s], width, base, color=color, horizontal=horizontal, **edge)
+            _solid_bars(ax, positions, values[s], width, base, color, **office, **edge)
         bottom = bottom + values[s]
     top = bottom if variant == "stacked" else values.max(axis=0)
     if data["value_labels"]:
+        inside = data.get("labels_inside", False) and variant != "grouped"
+        text = dict(color=look.paper if inside else look.text, fontsize=0.8 * look.fontsize, family=look.font)
         for p, v in zip(positions, top, strict=True):
-            xy, align = (
-                ((v, p), dict(ha="left", va="center"))
-                if horizontal
-                else ((p, v), dict(ha="center", va="bottom"))
-            )
-            text = dict(color=look.text, fontsize=0.8 * look.fontsize, family=look.font)
-            ax.add_artist(Label(*xy, f" {v:.3g}", **text, **align))
+            if horizontal:
+                xy, align = (v, p), dict(ha="right" if inside else "left", va="center")
+            else:
+                xy, align = (p, v), dict(ha="center", va="top" if inside else "bottom")
+            ax.add_artist(Label(*xy, f" {v:.3g} " if inside else f" {v:.3g}", **text, **align))
     low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
     lims = [(-0.6, n - 0.4), (low, high)]
     return dict(

@@ -18,8 +18,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection, PathCollection, PolyCollection
 from matplotlib.markers import MarkerStyle
-from matplotlib.patches import Wedge
-from matplotlib.transforms import IdentityTransform
+from matplotlib.patches import Ellipse, Wedge
+from matplotlib.transforms import Affine2D, IdentityTransform
 
 from .drawing import four_digits
 from .labels import Label
@@ -32,13 +32,16 @@ from .rectangles import (
     sample_bars,
     sample_hbars,
     sample_histogram,
+    shade,
 )
 
 
 def sample_lines(rng: np.random.Generator) -> Data:
-    """Lines: random walks, seasonal curves or trends; one to five series; dense or sparse; markers or not."""
-    variant = str(rng.choice(["walk", "walk", "seasonal", "trend", "dense"]))
+    """Lines: random walks, seasonal curves, trends or steps; one to five series, or many thin ones; dense or
+    sparse; markers, value labels or not."""
+    variant = str(rng.choice(["walk", "walk", "seasonal", "trend", "dense", "step", "many"]))
     series = int(rng.integers(1, 6)) if rng.random() < 0.5 else 1
+    series = int(rng.integers(6, 16)) if variant == "many" else series
     n = int(rng.integers(150, 500)) if variant == "dense" else int(rng.integers(5, 60))
     t = np.arange(n, dtype=float)
     drift = rng.normal(0, 0.3, (series, 1))
@@ -60,17 +63,25 @@ def sample_lines(rng: np.random.Generator) -> Data:
         markers=bool(n <= 40 and rng.random() < 0.35),
         marker=str(rng.choice(list("os^D"))),
         dashed=bool(series > 1 and rng.random() < 0.2),
+        value_labels=bool(n <= 14 and series <= 2 and rng.random() < 0.3),
+        more_markers=bool(n <= 40 and rng.random() < 0.2),  # office suites mark every point by default
     )
 
 
 def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> dict:
     """Lines, with markers or dashes in some variants."""
-    x, colors = np.asarray(data["x"][0]), look.colors
-    lw = look.linewidth * k * (0.6 if data["variant"] == "dense" else 1)
+    x, colors, variant = np.asarray(data["x"][0]), look.colors, data["variant"]
+    lw = look.linewidth * k * (0.6 if variant == "dense" else 0.5 if variant == "many" else 1)
+    text = dict(color=look.text, family=look.font, fontsize=0.75 * look.fontsize, ha="center", va="bottom")
     for s, y in enumerate(data["values"]):
-        style = dict(marker=data["marker"], ms=2.5 * lw + 2 * k) if data["markers"] else {}
+        marked = data["markers"] or data.get("more_markers", False)
+        style = dict(marker=data["marker"], ms=2.5 * lw + 2 * k) if marked else {}
         ls = ("-", "--", ":", "-.")[s % 4] if data["dashed"] else "-"
-        ax.plot(x, y, color=colors[s % len(colors)], lw=lw, ls=ls, label=f"Series {s + 1}", **style)
+        steps = dict(drawstyle="steps-post") if variant == "step" else {}
+        ax.plot(x, y, color=colors[s % len(colors)], lw=lw, ls=ls, label=f"Series {s + 1}", **style, **steps)
+        if data.get("value_labels"):
+            for px, py in zip(x, y, strict=True):
+                ax.add_artist(Label(px, py, f"{py:.3g}", **text))
     ys = np.concatenate(data["values"])
     return dict(lims=[(x.min(), x.max()), _pad(ys.min(), ys.max())], integer_x=True, legend="line")
 
@@ -105,6 +116,18 @@ def sample_scatter(rng: np.random.Generator) -> Data:
         hollow=bool(rng.random() < 0.35),
         alpha=float(rng.choice([1.0, 0.7, 0.5])),
         marker=str(rng.choice(list("oooos^D"))),
+        **_scatter_overlays(rng, variant),
+    )
+
+
+def _scatter_overlays(rng: np.random.Generator, variant: str) -> dict:
+    """What is drawn over some scatters: a fitted trend line (with its equation), or an ellipse."""
+    fit = variant in ("trend", "curve", "cloud") and rng.random() < 0.35
+    return dict(
+        fit=bool(fit),
+        equation=bool(fit and rng.random() < 0.6),
+        ellipse=bool(not fit and rng.random() < 0.1),
+        fit_dashed=bool(rng.random() < 0.4),
     )
 
 
@@ -132,11 +155,47 @@ def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> dict:
         points.set_transform(IdentityTransform())
         ax.add_collection(points, autolim=False)
     xs, ys = np.concatenate(data["x"]), np.concatenate(data["values"])
+    if data.get("fit"):
+        _trend_line(ax, xs, ys, data, look, k)
+    if data.get("ellipse"):
+        _ellipse(ax, xs, ys, look.colors[0], k)
     return dict(lims=[_pad(xs.min(), xs.max()), _pad(ys.min(), ys.max())], legend="point")
 
 
+def _trend_line(ax: Axes, xs: np.ndarray, ys: np.ndarray, data: Data, look: Look, k: float) -> None:
+    """The least-squares line through the points, as spreadsheets add it, and perhaps its equation."""
+    slope, intercept = np.polyfit(xs, ys, 1)
+    ends = np.array([xs.min(), xs.max()])
+    color = look.colors[1 % len(look.colors)] if len(data["x"]) == 1 else look.text
+    ax.plot(
+        ends,
+        slope * ends + intercept,
+        color=color,
+        lw=1.2 * look.linewidth * k,
+        ls="--" if data["fit_dashed"] else "-",
+    )
+    if data["equation"]:
+        r2 = np.corrcoef(xs, ys)[0, 1] ** 2
+        sign = "−" if intercept < 0 else "+"
+        where = (xs.min() + 0.05 * np.ptp(xs), ys.max() - 0.02 * np.ptp(ys))
+        text = dict(color=look.text, family=look.font, fontsize=0.8 * look.fontsize, va="top")
+        ax.add_artist(Label(*where, f"y = {slope:.3g}x {sign} {abs(intercept):.3g}   R² = {r2:.2f}", **text))
+
+
+def _ellipse(ax: Axes, xs: np.ndarray, ys: np.ndarray, color: str, k: float) -> None:
+    """The two-standard-deviation ellipse of the points, drawn over them."""
+    cov = np.cov(xs, ys)
+    values, vectors = np.linalg.eigh(cov)
+    angle = float(np.degrees(np.arctan2(vectors[1, -1], vectors[0, -1])))
+    width, height = 4 * np.sqrt(np.maximum(values[::-1], 1e-12))
+    ax.add_patch(
+        Ellipse((xs.mean(), ys.mean()), width, height, angle=angle, fill=False, color=color, lw=1.5 * k)
+    )
+
+
 def sample_pie(rng: np.random.Generator) -> Data:
-    """Pies: plain, donut or exploded; 2 to 9 slices; names or percentages on the slices, or neither."""
+    """Pies: plain, donut, exploded or tilted (3-D); 2 to 9 slices; names (with leader lines) or percentages
+    on the slices, or neither; sometimes a glossy shading."""
     n = int(rng.integers(2, 10))
     return dict(
         values=[four_digits(100 * rng.uniform(0.1, 1, n))],
@@ -146,6 +205,18 @@ def sample_pie(rng: np.random.Generator) -> Data:
         text=str(rng.choice(["none", "none", "names", "percent"])),
         start=float(rng.choice([0, 90, rng.uniform(0, 360)])),
         edge=bool(rng.random() < 0.6),
+        **_pie_touches(rng),
+    )
+
+
+def _pie_touches(rng: np.random.Generator) -> dict:
+    """Office suites' pies: tilted into an ellipse with a visible side (3-D), leader lines, a glossy shade."""
+    tilted = rng.random() < 0.3
+    return dict(
+        tilt=float(rng.uniform(0.4, 0.75)) if tilted else 1.0,
+        depth=float(rng.uniform(0.08, 0.2)) if tilted and rng.random() < 0.8 else 0.0,
+        leaders=bool(rng.random() < 0.5),
+        gloss=bool(rng.random() < 0.15),
     )
 
 
@@ -167,19 +238,33 @@ def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
     ]
     colors = [look.colors[i % len(look.colors)] for i in range(len(values))]
     lw = (1.5 * k) * data["edge"]
-    ax.add_collection(
-        PatchCollection(wedges, facecolors=colors, edgecolors=look.paper, linewidths=lw), autolim=False
-    )
+    tilt, depth = data.get("tilt", 1.0), data.get("depth", 0.0)
+    flatten = Affine2D().scale(1, tilt)  # a tilted pie is the flat one squeezed into an ellipse
+    for step in np.linspace(depth, 0, 6)[:-1] if depth else ():  # its side: darker copies, lower down
+        side = PatchCollection(wedges, facecolors=[shade(c, 0.7) for c in colors], edgecolors="none")
+        ax.add_collection(side, autolim=False).set_transform(
+            flatten + Affine2D().translate(0, -step) + ax.transData
+        )
+    top = PatchCollection(wedges, facecolors=colors, edgecolors=look.paper, linewidths=lw)
+    ax.add_collection(top, autolim=False).set_transform(flatten + ax.transData)
+    if data.get("gloss"):
+        ax.add_patch(Ellipse((-0.25, 0.3 * tilt), 1.1, 0.8 * tilt, color="white", alpha=0.25, lw=0))
     text = dict(color=look.text, family=look.font, fontsize=0.85 * look.fontsize)
+    squeeze = np.array([1.0, tilt])
     if data["text"] == "names":
-        for (x, y), name in zip(centers + 1.1 * rays, data["labels"], strict=True):
-            ax.add_artist(Label(x, y, name, ha="left" if x > 0 else "right", va="center", **text))
+        reach = 1.25 if data.get("leaders") else 1.1
+        for (x, y), ray, name in zip(centers + reach * rays, rays, data["labels"], strict=True):
+            if data.get("leaders"):
+                inner, outer = (0.95 * ray) * squeeze, (1.18 * ray) * squeeze
+                ax.plot([inner[0], outer[0]], [inner[1], outer[1]], color=look.text, lw=0.8 * k)
+            ax.add_artist(Label(x, y * tilt, name, ha="left" if x > 0 else "right", va="center", **text))
     elif data["text"] == "percent":
         inner = 0.78 if variant == "donut" else 0.6
         for (x, y), frac in zip(centers + inner * rays, fracs, strict=True):
-            ax.add_artist(Label(x, y, f"{100 * frac:.0f}%", ha="center", va="center", **text))
+            ax.add_artist(Label(x, y * tilt, f"{100 * frac:.0f}%", ha="center", va="center", **text))
     ax.set_aspect("equal")
-    return dict(lims=[(-1.3, 1.3), (-1.3, 1.3)], axis=False, legend="wedge", names=data["labels"])
+    low = -1.3 * tilt - depth
+    return dict(lims=[(-1.3, 1.3), (low, 1.3 * tilt)], axis=False, legend="wedge", names=data["labels"])
 
 
 def sample_area(rng: np.random.Generator) -> Data:
@@ -276,7 +361,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 5
+VARIED_VERSION = 7
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
@@ -284,7 +369,16 @@ def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
     return lo - frac * span, hi + frac * span
 
 
+def _chart_key(seed: int, kind: str, index: int, style: str) -> list[int]:
+    return [seed, 2 + list(VARIED_STYLES).index(style), list(KINDS).index(kind), index]
+
+
 def varied_spec(seed: int, kind: str, index: int, style: str = "varied") -> tuple[Look, Data]:
     """Return ``(look, data)`` of chart ``index`` of type ``kind`` in the v2 data set of ``seed``."""
-    rng = np.random.default_rng([seed, 2 + list(VARIED_STYLES).index(style), list(KINDS).index(kind), index])
+    rng = np.random.default_rng(_chart_key(seed, kind, index, style))
     return sample_look(rng, VARIED_STYLES[style]), KINDS[kind].sample(rng)
+
+
+def context_rng(seed: int, kind: str, index: int, style: str = "varied") -> np.random.Generator:
+    """The random numbers that place chart ``index`` in its look's context (a stream of its own)."""
+    return np.random.default_rng([*_chart_key(seed, kind, index, style), 1])
