@@ -51,6 +51,6 @@ def test_train_command_runs_the_recipe_end_to_end(tmp_path, monkeypatch, capsys)
     assert cli.main(["train", "--model", str(model), "--jobs", "1"]) == 0
     assert calls["per_type"] is None and calls["epochs"] is None  # full setting unless told otherwise
     out = capsys.readouterr().out
-    assert model.exists() and "balanced accuracy" in out and "saved" in out
+    assert model.exists() and "balanced accuracy" in out and "saved" in out and "confirm half" in out
     kind, probability = charts.classify([real.REAL_CHARTS_DIR / "pie" / "arc_donut.png"], model)[0]
     assert kind in charts.CHART_TYPES and 0 < probability <= 1

@@ -214,3 +214,14 @@ def test_confusion_counts():
     matrix = plots.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
     np.testing.assert_array_equal(matrix, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
     assert matrix.sum() == 6
+
+
+def test_reliability_diagram_draws_one_line_per_model_and_the_diagonal():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 200)
+    probs = rng.dirichlet(np.ones(3), 200)
+    fig = plots.reliability_diagram({"a": (probs, labels), "b": (probs[::-1], labels)}, title="rel")
+    ax = fig.axes[0]
+    assert ax.get_title() == "rel" and ax.get_xlabel() and ax.get_ylabel()
+    assert len(ax.lines) == 3  # the diagonal and one line per model
+    assert "n = 200" in ax.get_legend().get_texts()[1].get_text()

@@ -139,22 +139,27 @@ def balanced_accuracy(
     return float(np.mean(recalls))
 
 
-def type_probabilities(model, images: np.ndarray, *, mirror: bool = True) -> np.ndarray:
+def type_logits(model, images: np.ndarray, *, mirror: bool = True) -> np.ndarray:
+    """The logits for prepared pictures: ``(looks, N, types)``, one look or two (with the mirror image)."""
+    x = np.asarray(images)[..., None].astype("float32") / 255.0
+    looks = [x, x[:, :, ::-1]] if mirror else [x]
+    return np.stack([model.predict(look, verbose=0, batch_size=64) for look in looks])
+
+
+def type_probabilities(
+    model, images: np.ndarray, *, mirror: bool = True, temperature: float = 1.0
+) -> np.ndarray:
     """Each prepared picture's probability per type (columns in ``sorted(CHART_TYPES)`` order).
 
     ``images``: N×size×size uint8 from :func:`prepare_chart`. With ``mirror`` (the default) the network
     is asked twice, for the picture and for its left-right mirror image, and the two answers averaged:
     the mirror of a chart is a chart of the same type, so two looks are steadier than one (the network
     saw mirrored charts in training). On the development set this was chosen over one look.
+    ``temperature`` divides the logits first (:mod:`.calibration`: a calibrated model's is in its facts).
     """
-    x = np.asarray(images)[..., None].astype("float32") / 255.0
-    looks = [x, x[:, :, ::-1]] if mirror else [x]
-    probabilities = []
-    for look in looks:
-        logits = model.predict(look, verbose=0, batch_size=64)
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probabilities.append(exp / exp.sum(axis=1, keepdims=True))
-    return np.mean(probabilities, axis=0)
+    logits = type_logits(model, images, mirror=mirror) / temperature
+    exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return np.mean(exp / exp.sum(axis=-1, keepdims=True), axis=0)
 
 
 def save_classifier(model, path: Path | str | None = None, **facts) -> Path:

@@ -1,8 +1,10 @@
 """Train the course's chart classifier in notebook 05's full setting (what ``charts train`` runs).
 
-The recipe (:data:`RECIPE`) is the one notebook 05 shows and chose on validation data and the real
-development set: generator v2 charts, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet``
-with look and framing augmentation, Adam with a cosine-decaying rate.
+The recipe (:data:`RECIPE`) is the one chosen on generated validation charts and on the *choose* halves of
+both real-chart sources (:mod:`.sources`), each choice over at least two training starts: generator v2
+charts, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look and framing
+augmentation, Adam with a cosine-decaying rate. :func:`train_classifier` draws, trains, scores and saves;
+each step is a function of its own, so that experiments can reuse them.
 """
 
 from __future__ import annotations
@@ -13,29 +15,28 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import paths
+from .. import paths, stats
+from . import calibration, shipped, sources
 from .clean import CHART_TYPES
 from .dataset import generate_dataset
-from .real import (
-    INPUT_SIZE,
-    balanced_accuracy,
-    load_prepared_charts,
-    load_real_charts,
-    save_classifier,
-    type_probabilities,
-)
+from .real import INPUT_SIZE, load_prepared_charts, save_classifier, type_logits, type_probabilities
 
-#: The chosen recipe: network options for ``models.chart_convnet``, batch size and peak learning rate.
+#: The chosen recipe: input size, network options for ``models.chart_convnet``, batch size, peak learning
+#: rate and label smoothing.
 RECIPE = dict(
+    size=INPUT_SIZE,
     network=dict(filters=(16, 32, 64, 128), contrast=0.4, brightness=0.2, zoom=0.1, shift=0.08, flip=True),
     batch_size=32,
     learning_rate=2e-3,
+    label_smoothing=0.0,
 )
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
     "quick": dict(split=(90, 10, 15), heldout=10, epochs=8),
 }
+#: The real charts every choice is scored on (never the confirm halves: those are read once, at the end).
+CHOOSE_SETS = tuple(f"{source} (choose half)" for source in sources.SOURCES)
 
 
 def chart_data_dir(per_type: int, style: str = "varied", size: int = 128) -> Path:
@@ -56,83 +57,35 @@ def proportional_split(per_type: int) -> tuple[int, int, int]:
     return per_type - val - test, val, test
 
 
-def build_and_compile(steps: int, size: int = INPUT_SIZE):
-    """``models.chart_convnet`` with :data:`RECIPE`, compiled with Adam on a cosine decay over ``steps``."""
+def build_and_compile(steps: int, recipe: dict | None = None):
+    """``models.chart_convnet`` with ``recipe`` (default :data:`RECIPE`), Adam on a cosine decay."""
     import keras
 
     from .. import models
 
-    model = models.chart_convnet((size, size, 1), len(CHART_TYPES), **RECIPE["network"])
-    schedule = keras.optimizers.schedules.CosineDecay(RECIPE["learning_rate"], decay_steps=steps)
-    model.compile(
-        optimizer=keras.optimizers.Adam(schedule),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        metrics=["accuracy"],
+    recipe = recipe or RECIPE
+    size = recipe["size"]
+    model = models.chart_convnet((size, size, 1), len(CHART_TYPES), **recipe["network"])
+    schedule = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], decay_steps=steps)
+    smoothing = recipe.get("label_smoothing", 0.0)
+    # Label smoothing needs one-hot targets: the categorical loss, fed one-hot labels by fit_classifier.
+    loss = (
+        keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
+        if smoothing
+        else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     )
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["accuracy"])
     return model
 
 
-@dataclasses.dataclass
-class TrainingResult:
-    """What :func:`train_classifier` did and measured."""
-
-    model_path: Path
-    n_train: int
-    epochs: int
-    draw_s: float
-    train_s: float
-    val_accuracy: float
-    dev_balanced_accuracy: float
-    test_accuracy: float = float("nan")
-    heldout_accuracy: float = float("nan")
-
-    def report(self) -> list[str]:
-        """Lines for the terminal."""
-        return [
-            f"trained on {self.n_train:,} generated charts for {self.epochs} epochs "
-            f"in {self.train_s / 60:.1f} min "
-            f"(drawing them: {self.draw_s / 60:.1f} min)",
-            f"validation accuracy {self.val_accuracy:.3f}; real charts (development set), balanced accuracy "
-            f"{self.dev_balanced_accuracy:.3f}",
-            f"generated test charts: accuracy {self.test_accuracy:.3f}; "
-            f"held-out style: {self.heldout_accuracy:.3f}",
-            f"saved {paths.display_path(self.model_path)}",
-        ]
-
-
-def train_classifier(
-    per_type: int | None = None,
-    epochs: int | None = None,
-    *,
-    model_path: Path | str | None = None,
-    jobs: int | None = None,
-    progress: bool = True,
-    seed: int = 0,
-    data_dir: Path | str | None = None,
-) -> TrainingResult:
-    """Draw the charts (reused when drawn before), train with :data:`RECIPE`, score, save the model."""
+def _progress_bar(total: int, enabled: bool):
+    """A Keras callback showing a tqdm bar over ``total`` batches, with the loss and validation accuracy."""
     import keras
     from tqdm import tqdm
 
-    from .. import models
-
-    split = proportional_split(per_type) if per_type else SETTINGS["full"]["split"]
-    per_type, epochs = sum(split), epochs or SETTINGS["full"]["epochs"]
-    start = time.perf_counter()
-    folder = Path(data_dir) if data_dir else chart_data_dir(per_type)
-    generate_dataset(folder, per_type, seed=seed, style="varied", jobs=jobs, progress=progress)
-    images, y, _ = load_prepared_charts(folder, INPUT_SIZE)
-    draw_s = time.perf_counter() - start
-    masks = split_by_index(y, split)
-    train, val = masks["train"], masks["val"]
-    x = images[..., None].astype("float32") / 255.0
-    batches = int(np.ceil(train.sum() / RECIPE["batch_size"]))
-    keras.utils.set_random_seed(seed)
-    model = build_and_compile(epochs * batches)
-
-    class Bar(keras.callbacks.Callback):
+    class ProgressBar(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
-            self.bar = tqdm(total=epochs * batches, desc="training", unit="batch", disable=not progress)
+            self.bar = tqdm(total=total, desc="training", unit="batch", disable=not enabled)
 
         def on_train_batch_end(self, batch, logs=None):
             self.bar.update(1)
@@ -143,57 +96,235 @@ def train_classifier(
         def on_train_end(self, logs=None):
             self.bar.close()
 
-    start = time.perf_counter()
+    return ProgressBar()
+
+
+def fit_classifier(
+    images: np.ndarray,
+    labels: np.ndarray,
+    masks: dict[str, np.ndarray],
+    epochs: int,
+    *,
+    recipe: dict | None = None,
+    seed: int = 0,
+    progress: bool = True,
+):
+    """Train a new classifier on ``images[masks["train"]]`` (validated on ``masks["val"]``); return it."""
+    import keras
+
+    from .. import models
+
+    recipe = recipe or RECIPE
+    x = images[..., None].astype("float32") / 255.0
+    y = keras.utils.to_categorical(labels, len(CHART_TYPES)) if recipe.get("label_smoothing") else labels
+    train, val = masks["train"], masks["val"]
+    batches = int(np.ceil(train.sum() / recipe["batch_size"]))
+    keras.utils.set_random_seed(seed)
+    model = build_and_compile(epochs * batches, recipe)
     models.build_for_fit(model, (x[train], y[train]))  # fit then traces its step once, not twice
     model.fit(
         x[train],
         y[train],
         validation_data=(x[val], y[val]),
         epochs=epochs,
-        batch_size=RECIPE["batch_size"],
+        batch_size=recipe["batch_size"],
         verbose=0,
-        callbacks=[Bar()],
+        callbacks=[_progress_bar(epochs * batches, progress)],
     )
+    return model
+
+
+def predicted_types(model, images: np.ndarray) -> np.ndarray:
+    """The type names the model gives prepared pictures (asked as in use: the picture and its mirror)."""
+    return np.array(sorted(CHART_TYPES))[type_probabilities(model, images).argmax(1)]
+
+
+def score_on_real_charts(model, size: int, half: str = "choose") -> dict[str, stats.Interval]:
+    """Balanced accuracy (with its 95 % interval) on each real-chart source's ``half``."""
+    scores = {}
+    for source in sources.SOURCES:
+        charts = sources.load_source(source, half, size)
+        scores[f"{source} ({half} half)"] = sources.score(charts, predicted_types(model, charts.x))
+    return scores
+
+
+def accuracy_interval(model, images: np.ndarray, labels: np.ndarray) -> stats.Interval:
+    """Accuracy on generated charts (labels: indices in sorted type order), with Wilson's 95 % interval."""
+    right = int((predicted_types(model, images) == np.array(sorted(CHART_TYPES))[labels]).sum())
+    return stats.wilson_interval(right, len(labels))
+
+
+def calibrate(model, val_images: np.ndarray, val_labels: np.ndarray, size: int) -> dict:
+    """Temperature from the validation charts, then the "unsure" threshold from the choose halves.
+
+    Returns ``temperature``, ``threshold`` and, per choose half, the :func:`.calibration.reject_score`
+    there ("unsure" right for box plots, wrong for the seven types).
+    """
+    temperature = calibration.fit_temperature(type_logits(model, val_images), val_labels)
+    halves = [sources.load_source(source, "choose", size) for source in sources.SOURCES]
+    sets = [(type_probabilities(model, c.x, temperature=temperature), c.types) for c in halves]
+    threshold = calibration.choose_threshold(sets)
+    rejects = {
+        f"{c.source} (choose half)": calibration.reject_score(truth, calibration.answers(probs, threshold))
+        for c, (probs, truth) in zip(halves, sets, strict=True)
+    }
+    return dict(temperature=round(temperature, 3), threshold=threshold, reject_scores=rejects)
+
+
+def confirm(model, size: int, temperature: float, threshold: float) -> tuple[dict, dict]:
+    """The final read of the confirm halves: balanced accuracy with its interval per source, and what the
+    "unsure" rule does there (its score, how many box plots it flags, how many known charts it doubts)."""
+    scores, rejects = {}, {}
+    for source in sources.SOURCES:
+        charts = sources.load_source(source, "confirm", size)
+        probs = type_probabilities(model, charts.x, temperature=temperature)
+        said = calibration.answers(probs, threshold)
+        name = f"{source} (confirm half)"
+        scores[name] = sources.score(charts, np.array(sorted(CHART_TYPES))[probs.argmax(1)])
+        unsure = said == calibration.UNSURE
+        rejects[name] = dict(
+            reject_score=round(calibration.reject_score(charts.types, said), 3),
+            unsure_known=f"{int(unsure[charts.known].sum())} of {int(charts.known.sum())}",
+            unsure_box=f"{int(unsure[~charts.known].sum())} of {int((~charts.known).sum())}",
+        )
+    return scores, rejects
+
+
+@dataclasses.dataclass
+class TrainingResult:
+    """What :func:`train_classifier` did and measured (``scores``: name → balanced accuracy or accuracy)."""
+
+    model_path: Path
+    n_train: int
+    epochs: int
+    draw_s: float
+    train_s: float
+    scores: dict[str, stats.Interval]
+    facts: dict = dataclasses.field(default_factory=dict)
+
+    def report(self) -> list[str]:
+        """Lines for the terminal."""
+        facts = self.facts
+        lines = [
+            f"trained on {self.n_train:,} generated charts for {self.epochs} epochs "
+            f"in {self.train_s / 60:.1f} min (drawing them: {self.draw_s / 60:.1f} min)",
+            *(
+                f"{name}: {'balanced accuracy' if 'half' in name else 'accuracy'} {score}"
+                for name, score in self.scores.items()
+            ),
+        ]
+        if "temperature" in facts:
+            lines.append(
+                f"calibrated: temperature {facts['temperature']}, 'unsure' below {facts['threshold']}"
+            )
+        for name, rule in facts.get("reject", {}).items():
+            counts = [
+                f"{what.replace('unsure_', '')} charts unsure: {count}"
+                for what, count in rule.items()
+                if what.startswith("unsure_")
+            ]
+            lines.append(
+                f"the 'unsure' rule on {name}: score {rule['reject_score']}" + "; ".join(["", *counts])
+            )
+        return [*lines, f"saved {paths.display_path(self.model_path)}"]
+
+
+def _machine_and_versions() -> dict:
+    """Where and with what a model was trained (for its facts and card)."""
+    from .. import device
+    from ..env import package_version, usable_cores
+
+    names = ("tensorflow", "keras", "numpy", "pillow", "matplotlib")
+    return dict(
+        machine=f"{device.cpu_name()} ({device.cpu_vector_units()}), {usable_cores()} cores",
+        versions={name: package_version(name) for name in names},
+    )
+
+
+def train_classifier(
+    per_type: int | None = None,
+    epochs: int | None = None,
+    *,
+    model_path: Path | str | None = None,
+    jobs: int | None = None,
+    progress: bool = True,
+    seed: int = 0,
+    data_seed: int = 0,
+    data_dir: Path | str | None = None,
+    recipe: dict | None = None,
+    final: bool = False,
+    ship: bool = False,
+) -> TrainingResult:
+    """Draw the charts (reused when drawn before), train with ``recipe``, calibrate, score, save the model.
+
+    ``seed`` starts the training (weights, augmentation, order); ``data_seed`` draws the charts. Scores:
+    generated validation and test charts, the held-out style, and the choose half of each real-chart
+    source (balanced accuracy over the seven types), each with its 95 % interval. ``final``: also read
+    the confirm halves (only once the recipe is chosen); ``ship``: save as the course's shipped model
+    (:mod:`.shipped`, no optimizer state, with its card) instead of ``model_path``. Implies ``final``.
+    """
+    recipe = recipe or RECIPE
+    size, final = recipe["size"], final or ship
+    split = proportional_split(per_type) if per_type else SETTINGS["full"]["split"]
+    per_type, epochs = sum(split), epochs or SETTINGS["full"]["epochs"]
+    heldout = SETTINGS["full"]["heldout"] if split == SETTINGS["full"]["split"] else split[2]
+    start = time.perf_counter()
+    folder = Path(data_dir) if data_dir else chart_data_dir(per_type)
+    heldout_dir = folder.parent / chart_data_dir(heldout, style="varied_heldout").name
+    for where, count, style in ((folder, per_type, "varied"), (heldout_dir, heldout, "varied_heldout")):
+        generate_dataset(where, count, seed=data_seed, style=style, jobs=jobs, progress=progress)
+    images, labels, _ = load_prepared_charts(folder, size)
+    draw_s = time.perf_counter() - start
+    masks = split_by_index(labels, split)
+    start = time.perf_counter()
+    model = fit_classifier(images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress)
     train_s = time.perf_counter() - start
+    held_x, held_y, _ = load_prepared_charts(heldout_dir, size)
+    scores = {
+        "validation": accuracy_interval(model, images[masks["val"]], labels[masks["val"]]),
+        "generated test": accuracy_interval(model, images[masks["test"]], labels[masks["test"]]),
+        "held-out style": accuracy_interval(model, held_x, held_y),
+        **score_on_real_charts(model, size),
+    }
+    calibrated = calibrate(model, images[masks["val"]], labels[masks["val"]], size)
+    reject = {name: dict(reject_score=round(v, 3)) for name, v in calibrated.pop("reject_scores").items()}
+    if final:
+        confirmed, confirm_rejects = confirm(model, size, calibrated["temperature"], calibrated["threshold"])
+        scores |= confirmed
+        reject |= confirm_rejects
+    from . import varied
 
-    def accuracy(pictures: np.ndarray, labels: np.ndarray) -> float:  # asked as in use: two looks
-        return float((type_probabilities(model, pictures).argmax(1) == labels).mean())
-
-    val_accuracy = accuracy(images[val], y[val])
-    test = masks["test"]
-    test_accuracy = accuracy(images[test], y[test])
-    heldout_split = SETTINGS["full"]["heldout"] if per_type == sum(SETTINGS["full"]["split"]) else split[2]
-    heldout_dir = folder.parent / f"varied_heldout_128_{heldout_split}"  # as chart_data_dir names it
-    generate_dataset(
-        heldout_dir, heldout_split, seed=seed, style="varied_heldout", jobs=jobs, progress=progress
-    )
-    held_x, held_y, _ = load_prepared_charts(heldout_dir, INPUT_SIZE)
-    heldout_accuracy = accuracy(held_x, held_y)
-    dev_x, dev_types, _ = load_real_charts(INPUT_SIZE)
-    known = dev_types != "box"
-    said = np.array(sorted(CHART_TYPES))[type_probabilities(model, dev_x[known]).argmax(1)]
-    dev_score = balanced_accuracy(dev_types[known], said)
-    named = [
-        name for name, setting in SETTINGS.items() if (setting["split"], setting["epochs"]) == (split, epochs)
-    ]
-    path = save_classifier(
-        model,
-        model_path,
+    named = [name for name, s in SETTINGS.items() if (s["split"], s["epochs"]) == (split, epochs)]
+    facts = dict(
         setting=named[0] if named else f"{per_type} charts per type, {epochs} epochs",
-        trained_by="python -m dvdl_helpers.charts train",
-        train_charts=int(train.sum()),
+        trained_by="python -m dvdl_helpers.charts train" + (" --ship" if ship else ""),
+        types=sorted(CHART_TYPES),
+        seed=seed,
+        data_seed=data_seed,
+        generator_version=varied.VARIED_VERSION,
+        recipe=recipe,
+        train_charts=int(masks["train"].sum()),
         epochs=epochs,
         train_s=round(train_s, 1),
-        dev_balanced_accuracy=round(dev_score, 3),
+        **calibrated,
+        reject=reject,
+        **_machine_and_versions(),
+        scores={name: dataclasses.asdict(score) for name, score in scores.items()},
     )
-    return TrainingResult(
-        path,
-        int(train.sum()),
-        epochs,
-        draw_s,
-        train_s,
-        val_accuracy,
-        dev_score,
-        test_accuracy,
-        heldout_accuracy,
-    )
+    if ship:
+        path = shipped.MODEL
+        shipped.FOLDER.mkdir(parents=True, exist_ok=True)
+        _without_optimizer(model).save(path)
+        shipped.write_card(facts)
+    else:
+        path = save_classifier(model, model_path, **facts)
+    return TrainingResult(path, int(masks["train"].sum()), epochs, draw_s, train_s, scores, facts)
+
+
+def _without_optimizer(model):
+    """A copy of ``model`` with its weights and no optimizer state (a smaller file, nothing to resume)."""
+    import keras
+
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    return copy

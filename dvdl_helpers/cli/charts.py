@@ -50,13 +50,24 @@ def _train(a: argparse.Namespace) -> int:
     from .. import env
 
     env.quiet_tensorflow()  # TensorFlow's C++ start-up lines, silenced
-    from ..charts import training  # late: TensorFlow
+    from ..charts import shipped, training  # late: TensorFlow
 
     result = training.train_classifier(
-        per_type=a.per_type, epochs=a.epochs, model_path=a.model, jobs=a.jobs, progress=True
+        per_type=a.per_type,
+        epochs=a.epochs,
+        model_path=a.model,
+        jobs=a.jobs,
+        progress=True,
+        seed=a.seed,
+        final=True,
+        ship=a.ship,
     )
     for line in result.report():
         print(line)
+    if not a.ship and shipped.facts():  # does this run reproduce the shipped model?
+        print("compared with the shipped model's card (95 % intervals):")
+        for line in shipped.compare_with_card(result.scores):
+            print("  " + line)
     return 0
 
 
@@ -94,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--model", type=Path, default=None, help="where to save (default: the course's model file)"
     )
     tr.add_argument("--jobs", type=int, default=None, help="processes drawing charts (default: all cores)")
+    tr.add_argument("--seed", type=int, default=0, help="training start (default 0, as the shipped model)")
+    tr.add_argument(
+        "--ship", action="store_true", help="save as the course's shipped model, with its model card"
+    )
     a = ap.parse_args(argv)
     return {"generate": _generate, "classify": _classify, "train": _train}[a.command](a)
 

@@ -189,6 +189,36 @@ def confusion_matrix(
     return fig
 
 
+def reliability_diagram(
+    models: dict[str, tuple[np.ndarray, Sequence[int]]], *, bins: int = 10, title: str = "Reliability"
+) -> Figure:
+    """How far a classifier's confidence is from its accuracy: one line per entry of ``models``.
+
+    ``models``: name → ``(probabilities N×classes, true labels)``. The answers are grouped by their
+    confidence (the highest probability) into ``bins``; each point is a group's mean confidence against
+    its accuracy, sized by how many answers it holds. On the diagonal, "80 % sure" is right 80 % of the
+    time; below it, the classifier is over-confident.
+    """
+    fig, ax = plt.subplots(figsize=(4.6, 4.2))
+    ax.plot([0, 1], [0, 1], color="0.6", ls="--", lw=1, label="calibrated")
+    edges = np.linspace(0, 1, bins + 1)
+    for name, (probs, labels) in models.items():
+        probs = np.asarray(probs)
+        confidence, right = probs.max(axis=1), probs.argmax(axis=1) == np.asarray(labels)
+        which = np.clip(np.digitize(confidence, edges[1:-1]), 0, bins - 1)
+        groups = [b for b in range(bins) if np.any(which == b)]
+        x = [confidence[which == b].mean() for b in groups]
+        y = [right[which == b].mean() for b in groups]
+        sizes = [12 + 200 * np.mean(which == b) for b in groups]
+        (line,) = ax.plot(x, y, marker="", lw=1.5, label=f"{name} (n = {len(labels)})")
+        ax.scatter(x, y, s=sizes, color=line.get_color(), zorder=3)
+    ax.set(xlim=(0, 1.02), ylim=(0, 1.02), xlabel="confidence (highest probability)", ylabel="accuracy")
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def weight_images(
     weights: np.ndarray | dict[str, np.ndarray],
     *,

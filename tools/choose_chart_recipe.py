@@ -1,0 +1,120 @@
+"""Measure a chart-classifier recipe over several training starts, on the choose halves of both sources.
+
+    python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
+        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1]
+    python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
+
+Each start trains with ``charts.training.train_classifier`` (the full setting unless told otherwise) and
+saves its model under ``artifacts/experiments/NAME_s<seed>.keras``; ``--evaluate`` scores saved models
+instead (several models: also their ensemble, the mean of their probabilities). Every start appends one
+record to ``benchmarks/results/chart_choices.jsonl``: the recipe, the generator version, the seed, and the
+scores with their 95 % intervals (generated validation charts, and the choose half of each real-chart
+source, per source). The confirm halves are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from dvdl_helpers import env, paths
+
+RESULTS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
+
+
+def recipe_from(args: argparse.Namespace) -> dict:
+    """The default recipe with the changes asked for on the command line."""
+    from dvdl_helpers.charts import training
+
+    recipe = copy.deepcopy(training.RECIPE)
+    if args.size:
+        recipe["size"] = args.size
+    if args.filters:
+        recipe["network"]["filters"] = tuple(args.filters)
+    if args.label_smoothing is not None:
+        recipe["label_smoothing"] = args.label_smoothing
+    return recipe
+
+
+def record(name: str, seed: int | str, scores: dict, **facts) -> dict:
+    """One line of chart_choices.jsonl, printed as it is appended."""
+    from dvdl_helpers import device
+    from dvdl_helpers.charts import varied
+
+    line = dict(name=name, seed=seed, generator_version=varied.VARIED_VERSION, **facts)
+    line["scores"] = {key: dataclasses.asdict(value) for key, value in scores.items()}
+    line["cpu"], line["cpu_units"] = device.cpu_name(), device.cpu_vector_units()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    with RESULTS.open("a") as file:
+        file.write(json.dumps(line, default=str) + "\n")
+    print(f"{name} start {seed}: " + "; ".join(f"{k} {v.value:.3f}" for k, v in scores.items()), flush=True)
+    return line
+
+
+class Ensemble:
+    """Several classifiers asked as one: the mean of their probabilities."""
+
+    def __init__(self, models: list) -> None:
+        self.models, self.input_shape = models, models[0].input_shape
+
+    def predict(self, x: np.ndarray, **options) -> np.ndarray:
+        """Log of the mean probability: softmax of it gives the mean probability back."""
+        probabilities = []
+        for model in self.models:
+            logits = model.predict(x, **options)
+            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+            probabilities.append(exp / exp.sum(axis=1, keepdims=True))
+        return np.log(np.mean(probabilities, axis=0) + 1e-12)
+
+
+def evaluate(name: str, files: list[Path]) -> None:
+    """Score saved models (and, for several, their ensemble) on the choose halves."""
+    import keras
+
+    from dvdl_helpers.charts import training
+
+    models = [keras.models.load_model(file, compile=False) for file in files]
+    candidates = [(file.stem, model) for file, model in zip(files, models, strict=True)]
+    if len(models) > 1:
+        candidates.append(("ensemble", Ensemble(models)))
+    for seed, model in candidates:
+        size = int(model.input_shape[1])
+        record(name, seed, training.score_on_real_charts(model, size), files=[str(f) for f in files])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train (or evaluate) and record; see the module's docstring."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("name")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    ap.add_argument("--size", type=int, default=None)
+    ap.add_argument("--filters", type=int, nargs="+", default=None)
+    ap.add_argument("--epochs", type=int, default=None)
+    ap.add_argument("--per-type", type=int, default=None)
+    ap.add_argument("--label-smoothing", type=float, default=None)
+    ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
+    args = ap.parse_args(argv)
+    env.quiet_tensorflow()
+    if args.evaluate:
+        evaluate(args.name, args.evaluate)
+        return 0
+    from dvdl_helpers.charts import training
+
+    recipe = recipe_from(args)
+    for seed in args.seeds:
+        path = paths.artifacts_dir() / "experiments" / f"{args.name}_s{seed}.keras"
+        result = training.train_classifier(
+            args.per_type, args.epochs, model_path=path, seed=seed, recipe=recipe, progress=False
+        )
+        record(args.name, seed, result.scores, recipe=recipe, epochs=result.epochs, train_s=result.train_s)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
