@@ -220,7 +220,9 @@ def gpu_section(records: Sequence[dict]) -> list[str]:
     ]
     plain, fast, recipe = gpu["plain"], gpu["fast"], gpu["recipe"]
     lines = [
-        "## On a GPU (`bench_cnn_backend.py`, not rerun by `make bench`)",
+        "## On a GPU",
+        "",
+        "`bench_cnn_backend.py`, which `make bench` does not rerun (it needs a GPU).",
         "",
         "| where | setting | images/s | ms per step of 64 | notebook 03's 40-epoch recipe, s |",
         "|---|---|---:|---:|---:|",
