@@ -54,7 +54,7 @@ format: setup  ## ruff format + fix import order
 	$(BIN)/ruff check --fix --select I .
 	$(BIN)/ruff format dvdl_helpers tests benchmarks tools conftest.py
 
-bench: setup  ## every benchmark + notebook timings -> benchmarks/results/latest.md (FULL=1: long runs too; ISA=AVX2: notebooks capped)
+bench: setup  ## every benchmark + notebook timings -> docs/measurements.md (FULL=1: long runs too; ISA=AVX2: notebooks capped)
 	$(BIN)/python benchmarks/run_all.py $(if $(FULL),--full) $(if $(ISA),--isa $(ISA))
 
 student: setup  ## write student copies (solutions emptied, outputs cleared) to student/

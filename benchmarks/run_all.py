@@ -1,16 +1,18 @@
-"""``make bench``: every benchmark and every notebook's run time, in one table.
+"""``make bench``: every benchmark and every notebook's run time, then the measurements page.
 
 Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py`` and ``bench_tensorboard.py`` (each in its
 own process, each comparing against its own baseline in the same run and appending a JSON record to
 ``benchmarks/results/<name>.jsonl``), then executes every notebook in its quick setting (a fresh kernel each,
-outputs not stored, in an empty temporary artifacts folder) and writes ``benchmarks/results/latest.md``
-and ``latest.json``.
+outputs not stored, in an empty temporary artifacts folder; recorded in ``notebooks_quick.json``), writes
+the run's summary to ``latest.json`` and the course's one measurements page, ``docs/measurements.md``,
+from the records (``measurements_page.py``).
 
 Usage: ``python benchmarks/run_all.py [--quick] [--full]`` (``--quick``: small benchmark settings, for a smoke
-test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about 15 minutes on 2 cores).
+test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about 10 minutes on 2 cores).
 ``--isa AVX2`` (``make bench ISA=AVX2``) only times the notebooks' quick settings with TensorFlow's oneDNN
 kernels capped at AVX2, hence in float32: what a laptop without AVX-512 or bfloat16 units gets, roughly (a
-newer CPU capped is still faster per core than an old one). The next ``make bench`` shows it as a column.
+newer CPU capped is still faster per core than an old one). ``--page-only`` measures nothing: it rewrites
+the page from the committed records.
 """
 
 from __future__ import annotations
@@ -26,15 +28,14 @@ import tempfile
 from pathlib import Path
 
 from _common import RESULTS, machine
+from measurements_page import CAPPED_RECORD, FULL_RUN_RECORD, PAGE_NAME, QUICK_RECORD, write_page
 
 from dvdl_helpers import device, env, paths
 from dvdl_helpers.env import package_version
 
 REPO_ROOT = paths.REPO_ROOT
 BENCHES = ("cnn", "imageprep", "charts", "tensorboard")
-#: The long-run times, written by ``--full`` (``make bench FULL=1``) and shown in every later table.
-FULL_RUN_RECORD = RESULTS / "notebooks_full.json"
-CAPPED_RECORD = RESULTS / "notebooks_avx2.json"  # quick settings, oneDNN capped at AVX2 (float32)
+PAGE = REPO_ROOT / PAGE_NAME
 
 
 def _run_notebook_function():
@@ -52,7 +53,7 @@ def last_record(name: str) -> dict:
 
 
 def run_bench(name: str, quick: bool) -> str:
-    """Run one benchmark script in its own process; return the markdown it printed."""
+    """Run one benchmark script in its own process (it appends its record); return what it printed."""
     command = [sys.executable, str(REPO_ROOT / "benchmarks" / f"bench_{name}.py")]
     if quick:
         command.append("--quick")
@@ -110,55 +111,6 @@ def headlines(records: dict[str, dict]) -> list[str]:
     return lines
 
 
-def gpu_lines(path: Path | None = None) -> list[str]:
-    """The GPU section of the table: the newest GPU record of ``bench_cnn_backend.py``, with the CPU record
-    of the same machine where one was taken (``make bench`` does not rerun it: it needs a GPU)."""
-    path = path or RESULTS / "cnn_backend.jsonl"
-    if not path.exists():
-        return []
-    records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    gpu_records = [record for record in records if record["device"] != "CPU"]
-    if not gpu_records:
-        return []
-    gpu = gpu_records[-1]
-    same_machine = [
-        record
-        for record in records
-        if record["device"] == "CPU"
-        and record["date"][:10] == gpu["date"][:10]
-        and record["machine"]["cpu"] == gpu["machine"]["cpu"]
-    ]
-    a, b, recipe = gpu["plain"], gpu["fast"], gpu["recipe"]
-    lines = [
-        f"## GPU: `bench_cnn_backend.py` ({gpu['date'][:10]}, {gpu['device']}, Keras on {gpu['backend']}; "
-        "not rerun by `make bench`)",
-        "",
-        "| where | configuration | images/s | ms/step at batch 64 | notebook 03's 40-epoch recipe, s |",
-        "|---|---|---:|---:|---:|",
-        f"| {gpu['device']} | (a) plain `model.fit(numpy)`, batch 32, float32 | {a['images_per_s']:,.0f} | "
-        f"{a['ms_per_step_b64']:.2f} | |",
-        f"| {gpu['device']} | (b) batch 256, 8 steps/call, {b['precision']} | {b['images_per_s']:,.0f} | "
-        f"{b['ms_per_step_b64']:.2f} | {recipe['seconds']:.1f} |",
-    ]
-    if same_machine:
-        cpu = same_machine[-1]
-        lines.append(
-            f"| the same machine's {cpu['machine']['cores']} CPU cores | (a) plain, float32 (the recipe in "
-            f"{cpu['fast']['precision']}) | "
-            f"{cpu['plain']['images_per_s']:,.0f} | {cpu['plain']['ms_per_step_b64']:.2f} | "
-            f"{cpu['recipe']['seconds']:.1f} |"
-        )
-    lines += [
-        "",
-        f"(b)/(a) on the GPU: **{gpu['ratio']:.2f}×**. The recipe: {recipe['train_images']:,} digits, "
-        f"batch {recipe['batch_size']}, no augmentation; test accuracy {recipe['test_accuracy']:.2%}. "
-        "TensorFlow's GPU build was not on that machine, so these figures come from the same Keras model "
-        "on another backend.",
-        "",
-    ]
-    return lines
-
-
 def time_notebooks(*, full_run: bool = False, isa: str | None = None) -> list[dict]:
     """Execute every notebook in a fresh kernel, without storing outputs; return one row per notebook.
 
@@ -199,45 +151,19 @@ def time_notebooks(*, full_run: bool = False, isa: str | None = None) -> list[di
     return rows
 
 
-def notebook_table(quick: list[dict], long_runs: dict | None, capped: dict | None = None) -> list[str]:
-    """The markdown table of notebook times: the quick setting now, the long run and the AVX2-capped quick
-    setting as last measured."""
-    long_seconds = {row["notebook"]: row["seconds"] for row in (long_runs or {}).get("notebooks", [])}
-    capped_seconds = {row["notebook"]: row["seconds"] for row in (capped or {}).get("notebooks", [])}
-    when = f" ({long_runs['date'][:10]}, `make bench FULL=1`)" if long_runs else ""
-    capped_head = (
-        f" quick, oneDNN capped at AVX2 (float32), s ({capped['date'][:10]}, `make bench ISA=AVX2`) |"
-        if capped
-        else ""
-    )
-    lines = [
-        "## Notebooks, each in a fresh kernel, in order, from an empty artifacts folder",
-        "",
-        f"| notebook | quick setting, s | ≤ 60 s | long run (`FULL_RUN = True`), s{when} |{capped_head}",
-        "|---|---:|:---:|---:|" + ("---:|" if capped else ""),
-    ]
+def record_notebook_times(name: str, started: dt.datetime, rows: list[dict], **facts: object) -> None:
+    """Write one kind of notebook timing (``notebooks_quick.json``, ...) with its date and machine."""
+    record = {"date": started.isoformat(timespec="seconds"), **facts, "machine": machine(), "notebooks": rows}
+    (RESULTS / name).write_text(json.dumps(record, indent=2) + "\n")
 
-    def cell(seconds: float | None, digits: int) -> str:
-        return "failed" if seconds is None else f"{seconds:.{digits}f}"
 
-    for row in quick:
-        full = cell(long_seconds[row["notebook"]], 0) if row["notebook"] in long_seconds else "-"
-        ok = "yes" if row["within_60_s"] else "NO"
-        slow = cell(capped_seconds[row["notebook"]], 1) if row["notebook"] in capped_seconds else "-"
-        lines.append(
-            f"| {row['notebook']} | {cell(row['seconds'], 1)} | {ok} | {full} |"
-            + (f" {slow} |" if capped else "")
-        )
-    total_full = f"**{sum(s for s in long_seconds.values() if s):.0f}**" if long_seconds else "-"
-    total_capped = f" **{sum(s for s in capped_seconds.values() if s):.0f}** |" if capped else ""
-    lines.append(
-        f"| **all** | **{sum(row['seconds'] or 0 for row in quick):.0f}** | | {total_full} |{total_capped}"
-    )
-    return [*lines, ""]
+def write_measurements_page() -> Path:
+    """Rewrite ``docs/measurements.md`` from the records in ``benchmarks/results/``."""
+    return write_page(RESULTS, paths.course_notebooks(), PAGE)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run everything, write latest.md and latest.json, print the table."""
+    """Run everything, record it, rewrite the measurements page (``--page-only``: only the page)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small settings (smoke test)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip timing the notebooks")
@@ -245,38 +171,32 @@ def main(argv: list[str] | None = None) -> int:
         "--isa", default=None, help="only time the notebooks' quick settings with oneDNN capped at ISA (AVX2)"
     )
     parser.add_argument(
-        "--full", action="store_true", help="also time every notebook's long run (FULL_RUN; about an hour)"
+        "--full", action="store_true", help="also time every notebook's long run (FULL_RUN; about 10 minutes)"
+    )
+    parser.add_argument(
+        "--page-only", action="store_true", help="measure nothing: rewrite the page from the records"
     )
     args = parser.parse_args(argv)
 
     started = dt.datetime.now(dt.UTC)
+    if args.page_only:
+        print(f"written: {paths.display_path(write_measurements_page())}")
+        return 0
     if args.isa:
         rows = time_notebooks(isa=args.isa)
-        record = {
-            "date": started.isoformat(timespec="seconds"),
-            "isa": args.isa.upper(),
-            "machine": machine(),
-        }
-        CAPPED_RECORD.write_text(json.dumps({**record, "notebooks": rows}, indent=2) + "\n")
-        print(f"{sum(row['seconds'] or 0 for row in rows):.0f} s in all; written: {CAPPED_RECORD.name}")
+        record_notebook_times(CAPPED_RECORD, started, rows, isa=args.isa.upper())
+        print(f"{sum(row['seconds'] or 0 for row in rows):.0f} s in all; written: {CAPPED_RECORD}")
+        print(f"written: {paths.display_path(write_measurements_page())}")
         return 0
     load = machine()["load_avg_1min"]  # before the benchmarks load the machine
-    tables = {name: run_bench(name, args.quick) for name in BENCHES}
+    for name in BENCHES:
+        run_bench(name, args.quick)
     records = {name: last_record(name) for name in BENCHES}
     notebooks = [] if args.no_notebooks else time_notebooks()
+    if notebooks and not args.quick:  # a smoke test's times are not the course's
+        record_notebook_times(QUICK_RECORD, started, notebooks)
     if args.full:
-        FULL_RUN_RECORD.write_text(
-            json.dumps(
-                {
-                    "date": started.isoformat(timespec="seconds"),
-                    "machine": machine(),
-                    "notebooks": time_notebooks(full_run=True),
-                },
-                indent=2,
-            )
-            + "\n"
-        )
-    long_runs = json.loads(FULL_RUN_RECORD.read_text()) if FULL_RUN_RECORD.exists() else None
+        record_notebook_times(FULL_RUN_RECORD, started, time_notebooks(full_run=True))
     facts = machine()
     computer = {
         "cpu": facts["cpu"],
@@ -299,33 +219,11 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks": records,
         "notebooks": notebooks,
     }
-    lines = [
-        "# Benchmarks — latest run",
-        "",
-        f"{started:%Y-%m-%d %H:%M} UTC · {computer['cpu']} ({computer['cpu_units']}), "
-        f"{computer['cores']} cores"
-        + (f" · GPU: {computer['gpu']}" if computer["gpu"] else " · no GPU")
-        + f" · load average at start {computer['load_avg_1min_at_start']}"
-        + (" · **quick settings**" if args.quick else ""),
-        "",
-        " · ".join(f"{name} {version}" for name, version in versions.items()),
-        "",
-        "## Headlines (ratios against a baseline measured in the same run)",
-        "",
-        *[f"- {line}" for line in summary["headlines"]],
-        "",
-    ]
-    if notebooks:
-        capped = json.loads(CAPPED_RECORD.read_text()) if CAPPED_RECORD.exists() else None
-        lines += notebook_table(notebooks, long_runs, capped)
-    for name in BENCHES:
-        lines += [f"## bench_{name}.py", "", tables[name].strip(), ""]
-    lines += gpu_lines()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.md").write_text("\n".join(lines))
     (RESULTS / "latest.json").write_text(json.dumps(summary, indent=2) + "\n")
-    print("\n".join(lines))
-    print("Written: benchmarks/results/latest.md and latest.json")
+    print("\n".join(f"- {line}" for line in summary["headlines"]))
+    page = write_measurements_page()
+    print(f"written: benchmarks/results/latest.json and {paths.display_path(page)}")
     return 0
 
 

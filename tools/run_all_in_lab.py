@@ -13,8 +13,8 @@ kernel is idle, saves it (in the checkout) and closes it. Then it compares every
 committed one as strict nbval would (the cells without ``# NBVAL_IGNORE_OUTPUT``, after the same
 sanitising), and lists errors, stderr output and differing cells. The run's record (machine, MNIST
 source, each notebook's time and differences) goes to ``<checkout>/run-all-in-lab.json``; ``--record``
-also appends it to ``benchmarks/results/run_all_in_lab.jsonl``, where the README's Run All row comes
-from. Use a throw-away clone: the notebooks there are overwritten.
+also appends it to ``benchmarks/results/run_all_in_lab.jsonl``, whose newest offline run is the
+JupyterLab column of ``docs/measurements.md``. Use a throw-away clone: the notebooks there are overwritten.
 
 ``--keras-standin`` runs it as a learner *online* would, with Keras' full MNIST in ``~/.keras``, where
 that file cannot be downloaded: ``make lab`` gets a temporary ``HOME`` whose ``.keras/datasets/mnist.npz``
