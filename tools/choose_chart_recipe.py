@@ -104,13 +104,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.evaluate:
         evaluate(args.name, args.evaluate)
         return 0
-    from dvdl_helpers.charts import training
+    from dvdl_helpers.charts import training, varied
 
     recipe = recipe_from(args)
+    experiments = paths.artifacts_dir() / "experiments"
+    # Each generator version draws into its own folder: runs of another version may still read theirs.
+    per_type = sum(training.proportional_split(args.per_type)) if args.per_type else 1000
+    data_dir = experiments / f"charts-v{varied.VARIED_VERSION}" / f"varied_128_{per_type}"
     for seed in args.seeds:
-        path = paths.artifacts_dir() / "experiments" / f"{args.name}_s{seed}.keras"
+        path = experiments / f"{args.name}_s{seed}.keras"
         result = training.train_classifier(
-            args.per_type, args.epochs, model_path=path, seed=seed, recipe=recipe, progress=False
+            args.per_type,
+            args.epochs,
+            model_path=path,
+            seed=seed,
+            recipe=recipe,
+            progress=False,
+            data_dir=data_dir,
         )
         record(args.name, seed, result.scores, recipe=recipe, epochs=result.epochs, train_s=result.train_s)
     return 0

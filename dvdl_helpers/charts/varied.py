@@ -12,6 +12,7 @@ then the picture is shrunk to the stored size (fonts and lines shrink with it, a
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -65,6 +66,7 @@ def sample_lines(rng: np.random.Generator) -> Data:
         dashed=bool(series > 1 and rng.random() < 0.2),
         value_labels=bool(n <= 14 and series <= 2 and rng.random() < 0.3),
         more_markers=bool(n <= 40 and rng.random() < 0.2),  # office suites mark every point by default
+        marker_scale=float(rng.choice([1.0, 1.0, 1.6, 2.4])),  # big markers on thin lines, as in web charts
     )
 
 
@@ -75,7 +77,11 @@ def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> dict:
     text = dict(color=look.text, family=look.font, fontsize=0.75 * look.fontsize, ha="center", va="bottom")
     for s, y in enumerate(data["values"]):
         marked = data["markers"] or data.get("more_markers", False)
-        style = dict(marker=data["marker"], ms=2.5 * lw + 2 * k) if marked else {}
+        style = (
+            dict(marker=data["marker"], ms=(2.5 * lw + 2 * k) * data.get("marker_scale", 1.0))
+            if marked
+            else {}
+        )
         ls = ("-", "--", ":", "-.")[s % 4] if data["dashed"] else "-"
         steps = dict(drawstyle="steps-post") if variant == "step" else {}
         ax.plot(x, y, color=colors[s % len(colors)], lw=lw, ls=ls, label=f"Series {s + 1}", **style, **steps)
@@ -210,13 +216,19 @@ def sample_pie(rng: np.random.Generator) -> Data:
 
 
 def _pie_touches(rng: np.random.Generator) -> dict:
-    """Office suites' pies: tilted into an ellipse with a visible side (3-D), leader lines, a glossy shade."""
+    """Office suites' pies: tilted into an ellipse with a visible side (3-D), leader lines, a glossy shade;
+    doughnuts of several series as concentric rings; slices drawn as outlines only."""
     tilted = rng.random() < 0.3
+    rings = int(rng.integers(2, 4)) if rng.random() < 0.15 else 1
     return dict(
         tilt=float(rng.uniform(0.4, 0.75)) if tilted else 1.0,
         depth=float(rng.uniform(0.08, 0.2)) if tilted and rng.random() < 0.8 else 0.0,
         leaders=bool(rng.random() < 0.5),
         gloss=bool(rng.random() < 0.15),
+        rings=rings,
+        ring_shares=[four_digits(rng.uniform(0.1, 1, 9)) for _ in range(rings - 1)],
+        outline=bool(rng.random() < 0.12),
+        outline_colored=bool(rng.random() < 0.5),
     )
 
 
@@ -232,12 +244,23 @@ def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
     middle = np.radians((angles[:-1] + angles[1:]) / 2)
     rays = np.stack([np.cos(middle), np.sin(middle)], axis=1)  # unit vectors to each slice's middle
     centers = rays * (0.08 if variant == "exploded" else 0.0)
+    rings = data.get("rings", 1)
     width = 0.45 if variant == "donut" else None
+    width = 0.7 / rings if rings > 1 else width  # several series: concentric rings, the first outside
     wedges = [
         Wedge(tuple(c), 1, a, b, width=width) for c, a, b in zip(centers, angles, angles[1:], strict=False)
     ]
     colors = [look.colors[i % len(look.colors)] for i in range(len(values))]
+    for ring, shares in enumerate(data.get("ring_shares", []), start=1):
+        inner = np.asarray(shares[: len(values)])
+        edges = data["start"] + 360 * np.concatenate([[0.0], np.cumsum(inner / inner.sum())])
+        radius = 1 - ring * width
+        wedges += [Wedge((0, 0), radius, a, b, width=width) for a, b in itertools.pairwise(edges)]
+        colors += colors[: len(inner)]
     lw = (1.5 * k) * data["edge"]
+    if data.get("outline"):  # slices drawn as outlines only, as some tools' default doughnuts are
+        outline_colors = colors if data.get("outline_colored") else [look.text] * len(colors)
+        colors, lw = [look.paper] * len(colors), 1.8 * k * look.linewidth / 1.5
     tilt, depth = data.get("tilt", 1.0), data.get("depth", 0.0)
     flatten = Affine2D().scale(1, tilt)  # a tilted pie is the flat one squeezed into an ellipse
     for step in np.linspace(depth, 0, 6)[:-1] if depth else ():  # its side: darker copies, lower down
@@ -245,7 +268,8 @@ def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
         ax.add_collection(side, autolim=False).set_transform(
             flatten + Affine2D().translate(0, -step) + ax.transData
         )
-    top = PatchCollection(wedges, facecolors=colors, edgecolors=look.paper, linewidths=lw)
+    edgecolors = outline_colors if data.get("outline") else look.paper
+    top = PatchCollection(wedges, facecolors=colors, edgecolors=edgecolors, linewidths=lw)
     ax.add_collection(top, autolim=False).set_transform(flatten + ax.transData)
     if data.get("gloss"):
         ax.add_patch(Ellipse((-0.25, 0.3 * tilt), 1.1, 0.8 * tilt, color="white", alpha=0.25, lw=0))
@@ -272,10 +296,22 @@ def sample_area(rng: np.random.Generator) -> Data:
     overlapping translucent series, smooth densities, or a band between a low and a high curve."""
     variant = str(
         rng.choice(
-            ["single", "single", "stacked", "stacked", "overlap", "smooth", "stream", "percent", "band"]
+            [
+                "single",
+                "single",
+                "stacked",
+                "stacked",
+                "overlap",
+                "smooth",
+                "stream",
+                "percent",
+                "band",
+                "step",
+            ]
         )
     )
     series = 1 if variant in ("single", "band") else int(rng.integers(2, 7))
+    series = int(rng.integers(1, 3)) if variant == "step" else series
     series = int(rng.integers(1, 4)) if variant == "smooth" else series
     n = int(rng.integers(6, 40)) if rng.random() < 0.6 else int(rng.integers(40, 300))
     walks = np.cumsum(rng.normal(0, 1, (series, n)), axis=1)
@@ -329,6 +365,14 @@ def draw_area(ax: Axes, data: Data, look: Look, k: float) -> dict:
             if lw:
                 ax.plot(x, y, color=palette[s], lw=lw)
         return dict(lims=[(x.min(), x.max()), (0, 1.05 * values.max())], integer_x=True, legend="patch")
+    if variant == "step":  # stepped areas: each value held until the next, translucent where two overlap
+        x_steps = np.repeat(x, 2)[1:]
+        for s, y in enumerate(values):
+            y_steps = np.repeat(y, 2)[:-1]
+            _fill(ax, x_steps, [np.zeros_like(y_steps)], [y_steps], palette[s], alpha=0.6, linewidths=0)
+            if lw:
+                ax.plot(x_steps, y_steps, color=palette[s], lw=lw)
+        return dict(lims=[(x.min(), x.max()), (0, 1.05 * values.max())], integer_x=True, legend="patch")
     layers = values / values.sum(axis=0) * 100 if variant == "percent" else values
     base = -layers.sum(axis=0) / 2 if variant == "stream" else np.zeros(len(x))  # stream: around the middle
     tops = base + np.cumsum(layers, axis=0)
@@ -361,7 +405,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 7
+VARIED_VERSION = 8
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
