@@ -5,10 +5,13 @@ Generator v1 (:mod:`.clean`, styles ``"train"`` and ``"heldout"``): the clean lo
 ``"varied"`` and ``"varied_heldout"``): the looks of common tools and each type's variants, for charts
 that transfer to real ones; both draw with the helpers of :mod:`.drawing`. :mod:`.dataset` writes
 either to a folder per type with ``charts.csv``; :mod:`.real` prepares any picture for the classifier,
-loads the shipped real charts and classifies files.
+loads the shipped real charts and classifies files; :mod:`.sources` holds the real charts by source
+with their choose and confirm halves, :mod:`.calibration` the temperature and the "unsure" threshold,
+:mod:`.shipped` the classifier that ships with the course and its card.
 Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
 """
 
+from . import calibration, context, shipped, sources
 from .clean import (
     CHART_TYPES,
     GENERATOR_VERSION,
@@ -50,8 +53,10 @@ __all__ = [
     "balanced_accuracy",
     "bar_series_count",
     "bar_series_height",
+    "calibration",
     "chart_spec",
     "classify",
+    "context",
     "default_jobs",
     "draw_chart",
     "draw_figure",
@@ -67,6 +72,8 @@ __all__ = [
     "sample_data",
     "sample_look",
     "sample_style",
+    "shipped",
+    "sources",
     "type_probabilities",
     "varied_spec",
 ]

@@ -3,7 +3,8 @@
 A theme is what a tool draws by default (matplotlib, its ``ggplot``/``seaborn``/``fivethirtyeight``/
 ``bmh``/grayscale styles, office suites old and new, a web dashboard, a textbook, dark dashboards); a look
 adds what a chart's author picks: size and aspect ratio, font size, title, axis labels, legend (boxed or
-not), minor grid lines, a frame around the chart, margins, JPEG compression, and the *context* the
+not), minor grid lines, a frame around the chart, margins, JPEG compression, sometimes nothing but the
+marks (a bare chart: no axes, ticks or words, as in sparklines and minimal web charts), and the *context* the
 picture is seen in (pasted into a spreadsheet or a slide, photographed, scanned: :mod:`.context`).
 The ``"neon"`` theme is held out: training never draws it.
 """
@@ -228,7 +229,7 @@ def sample_look(rng: np.random.Generator, themes: Sequence[str] = TRAIN_THEMES) 
     aspect = float(np.exp(rng.uniform(np.log(0.65), np.log(2.2))))  # width / height
     longest = float(rng.uniform(260, 900))
     width, height = (longest, longest / aspect) if aspect >= 1 else (longest * aspect, longest)
-    return Look(
+    look = Look(
         theme=theme,
         paper=paper,
         plot_bg=plot_bg if rng.random() < 0.85 else paper,
@@ -253,6 +254,11 @@ def sample_look(rng: np.random.Generator, themes: Sequence[str] = TRAIN_THEMES) 
         jpeg=int(rng.choice([0, 0, 0, 40, 60, 80, 92])),
         **_office_touches(rng, theme in OFFICE_THEMES),
     )
+    if rng.random() < 0.1:  # bare: marks only, as in sparklines, dashboards' tiles and minimal web charts
+        look = dataclasses.replace(
+            look, ticks=False, grid="none", spines="none", xlabel="", ylabel="", title=""
+        )
+    return look
 
 
 def _office_touches(rng: np.random.Generator, office: bool) -> dict:

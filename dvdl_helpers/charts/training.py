@@ -30,6 +30,8 @@ RECIPE = dict(
     learning_rate=2e-3,
     label_smoothing=0.0,
 )
+#: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
+CHOSEN_RECIPE = "v8"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=20),

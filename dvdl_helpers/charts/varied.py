@@ -405,7 +405,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 8
+VARIED_VERSION = 9
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
