@@ -21,6 +21,12 @@ stroke; it times each update. Any input works with the panel, not only a canvas:
 ``panel.show`` makes it interactive). Without a browser (nbval, scripts) nothing is drawn, but every
 method works: set :attr:`DrawingCanvas.strokes` to a prepared drawing and the callbacks run as if a
 learner had drawn it.
+
+Why anywidget: the pen is drawn in the browser and only each finished stroke (a few hundred bytes of
+JSON) goes to the kernel, so drawing never waits for Python; the JavaScript is a string in this file (no
+build step, no CDN, no extension of our own), served by anywidget's prebuilt JupyterLab 4 extension
+(anywidget with ipywidgets: about 9 MB installed). ipycanvas, the other maintained canvas widget, hands
+every mouse event to Python and draws from there.
 """
 
 from __future__ import annotations
@@ -328,12 +334,13 @@ def png_data_url(image: Image.Image) -> str:
 
 
 def heatmap_overlay(
-    image: np.ndarray | Image.Image, heat: np.ndarray, *, scale: int = 5, cmap: str = "inferno"
+    image: np.ndarray | Image.Image, heat: np.ndarray, *, scale: int = 5, cmap: str = "Reds"
 ) -> Image.Image:
     """Return ``heat`` (H×W, any range) coloured by ``cmap`` over ``image`` (gray), enlarged ``scale`` times.
 
-    ``image`` is drawn the course's way, ink dark on white (its values are read as ink: MNIST's 255 is
-    black), and the heat map is laid over it half-transparent, strongest where ``heat`` is largest.
+    ``image`` is drawn the course's way, ink on white (its values are read as ink: MNIST's 255), in gray
+    so that the colours stand out; the heat map is laid over it, opaque where ``heat`` is largest and
+    transparent where it is smallest. ``cmap`` should run from light to dark (on white paper).
     """
     from matplotlib import colormaps  # imported here: matplotlib's start-up is not needed for drawing
 
@@ -344,9 +351,9 @@ def heatmap_overlay(
     ink = ink / 255.0 if ink.max() > 1.0 else ink
     peak = float(heat.max() - heat.min())
     heat = (heat - heat.min()) / peak if peak > 0 else np.zeros_like(heat)
-    paper = np.repeat((1.0 - ink)[..., None], 3, axis=-1)
+    paper = np.repeat((1.0 - 0.6 * ink)[..., None], 3, axis=-1)  # ink in mid-gray: the colours stay visible
     colours = colormaps[cmap](heat)[..., :3]
-    alpha = 0.75 * heat[..., None]
+    alpha = 0.9 * heat[..., None]
     mixed = (1.0 - alpha) * paper + alpha * colours
     picture = Image.fromarray((mixed * 255).round().astype(np.uint8), "RGB")
     return picture.resize((picture.width * scale, picture.height * scale), Image.Resampling.NEAREST)

@@ -102,7 +102,7 @@ def test_heatmap_overlay_keeps_paper_white_and_colours_the_hot_pixels():
     overlay = np.asarray(draw.heatmap_overlay(ink, heat, scale=5))
     assert overlay.shape == (140, 140, 3)
     assert (overlay[100, 100] == 255).all(), "cold paper stays white"
-    assert overlay[70, 70].max() < 40, "cold ink stays dark"
+    assert 90 <= overlay[70, 70].min() == overlay[70, 70].max() <= 120, "cold ink stays gray"
     assert not (overlay[12, 12] == 255).all(), "the hot pixel is coloured"
     assert np.array_equal(heat, before), "the heat map was modified"
     with pytest.raises(ValueError, match="one H×W shape"):
