@@ -334,13 +334,19 @@ def png_data_url(image: Image.Image) -> str:
 
 
 def heatmap_overlay(
-    image: np.ndarray | Image.Image, heat: np.ndarray, *, scale: int = 5, cmap: str = "Reds"
+    image: np.ndarray | Image.Image,
+    heat: np.ndarray,
+    *,
+    scale: int = 5,
+    cmap: str = "Reds",
+    dark_ink: bool = False,
 ) -> Image.Image:
     """Return ``heat`` (H×W, any range) coloured by ``cmap`` over ``image`` (gray), enlarged ``scale`` times.
 
     ``image`` is drawn the course's way, ink on white (its values are read as ink: MNIST's 255), in gray
     so that the colours stand out; the heat map is laid over it, opaque where ``heat`` is largest and
     transparent where it is smallest. ``cmap`` should run from light to dark (on white paper).
+    ``dark_ink=True`` reads pictures stored dark on light (a chart, a scan): low values are ink.
     """
     from matplotlib import colormaps  # imported here: matplotlib's start-up is not needed for drawing
 
@@ -349,6 +355,7 @@ def heatmap_overlay(
     if ink.ndim != 2 or heat.shape != ink.shape:
         raise ValueError(f"image {ink.shape} and heat {heat.shape} must be two arrays of one H×W shape")
     ink = ink / 255.0 if ink.max() > 1.0 else ink
+    ink = 1.0 - ink if dark_ink else ink
     peak = float(heat.max() - heat.min())
     heat = (heat - heat.min()) / peak if peak > 0 else np.zeros_like(heat)
     paper = np.repeat((1.0 - 0.6 * ink)[..., None], 3, axis=-1)  # ink in mid-gray: the colours stay visible

@@ -108,6 +108,8 @@ def test_heatmap_overlay_keeps_paper_white_and_colours_the_hot_pixels():
     with pytest.raises(ValueError, match="one H×W shape"):
         draw.heatmap_overlay(ink, heat[:10])
     assert np.asarray(draw.heatmap_overlay(ink, np.zeros((28, 28))))[0, 0].tolist() == [255, 255, 255]
+    chart = 255 - ink  # dark on light, as a chart is stored
+    assert np.array_equal(draw.heatmap_overlay(chart, heat, dark_ink=True), draw.heatmap_overlay(ink, heat))
 
 
 def fake_read(image: Image.Image) -> list[draw.Reading]:
