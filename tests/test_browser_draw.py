@@ -69,7 +69,7 @@ def notebook_page(context, lab):
     """Notebook 02 opened in JupyterLab and run to the end (Run All); the page, at its drawing canvas."""
     from playwright.sync_api import expect
 
-    stored = NOTEBOOK.read_bytes()
+    stored, blocked = NOTEBOOK.read_bytes(), len(context.blocked)
     page = context.new_page()
     try:
         open_lab(page, lab)
@@ -86,6 +86,8 @@ def notebook_page(context, lab):
         page.close()
         lab.shutdown_kernels()
     assert NOTEBOOK.read_bytes() == stored, "running the notebook in JupyterLab changed the file"
+    # The widgets' JavaScript is inline: nothing was fetched from another host (a CDN, say).
+    assert context.blocked[blocked:] == [], f"requests to other hosts: {context.blocked[blocked:]}"
 
 
 def canvas(page):
