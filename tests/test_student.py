@@ -82,3 +82,15 @@ def test_student_copy_runs_up_to_the_first_exercise(copies, monkeypatch):
     client.execute()
     errors = [out for cell in student.cells for out in cell.get("outputs", []) if out.output_type == "error"]
     assert not errors
+
+
+def test_student_copy_keeps_the_drawing_canvas(copies):
+    """Notebook 02's live drawing cell is for the learner: the student copy keeps it (not a solution)."""
+    teacher = nbformat.read(NOTEBOOKS[2], as_version=4)
+    student = nbformat.read(copies / NOTEBOOKS[2].name, as_version=4)
+    widget_cells = [cell.source for cell in teacher.cells if "draw.LiveDrawing(read_drawing" in cell.source]
+    assert widget_cells and not any(
+        make_student.is_solution(cell) for cell in teacher.cells if cell.source in widget_cells
+    )
+    assert all(any(cell.source == source for cell in student.cells) for source in widget_cells)
+    assert "widgets" not in student.metadata, "the teacher's stored widget state goes with the outputs"

@@ -26,8 +26,9 @@ def is_solution(cell: nbformat.NotebookNode) -> bool:
 
 
 def student_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return a copy of ``notebook`` with solution cells emptied and every output cleared."""
+    """Return a copy of ``notebook`` with solution cells emptied, every output and widget state cleared."""
     copy = nbformat.from_dict(notebook)
+    copy.metadata.pop("widgets", None)  # stored widget state (notebook 02's canvas) belongs to the outputs
     for cell in copy.cells:
         if cell.cell_type == "code":
             cell.outputs = []

@@ -1,0 +1,159 @@
+"""Tests of the drawing widgets' Python side: strokes → image, callbacks, clear, readings, stable reprs.
+
+What the browser does (drawing with the mouse, the Clear button) is tested in ``test_browser_draw.py``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+import traitlets
+from PIL import Image
+
+from dvdl_helpers import draw
+
+VERTICAL = [[[140.0, 40.0], [140.0, 240.0]]]
+SEVEN = [[[70, 60], [210, 60], [120, 240]]]
+
+
+def test_strokes_become_black_ink_on_white_where_drawn():
+    image = draw.strokes_to_image(VERTICAL, size=280, pen_width=18)
+    pixels = np.asarray(image)
+    assert image.mode == "L" and image.size == (280, 280)
+    assert pixels[140, 140] == 0 and pixels[40, 140] == 0 and pixels[240, 140] == 0  # ink on the stroke
+    assert pixels[140, 60] == 255 and pixels[10, 10] == 255  # paper elsewhere
+    ink_columns = np.flatnonzero((pixels < 128).any(axis=0))
+    assert 16 <= len(ink_columns) <= 20, "the stroke is as wide as the pen"
+    inked_rows = (pixels < 128).any(axis=1)
+    assert inked_rows[31:249].all() and not inked_rows[:30].any(), "round caps reach past the ends"
+
+
+def test_a_single_point_is_a_dot_and_no_strokes_is_blank():
+    dot = np.asarray(draw.strokes_to_image([[[50, 60]]], pen_width=10))
+    assert dot[60, 50] == 0 and dot[60, 57] == 255
+    assert np.asarray(draw.strokes_to_image([])).min() == 255
+
+
+def test_canvas_image_matches_its_strokes_and_does_not_change_them():
+    strokes = [[[10, 20], [30, 40]]]
+    canvas = draw.DrawingCanvas(strokes, size=100, pen_width=6)
+    assert canvas.strokes == [[[10.0, 20.0], [30.0, 40.0]]]
+    assert np.array_equal(np.asarray(canvas.image()), np.asarray(draw.strokes_to_image(strokes, 100, 6)))
+    assert strokes == [[[10, 20], [30, 40]]], "the caller's strokes were modified"
+
+
+def test_each_finished_stroke_calls_back_with_the_drawing_and_clear_empties_it():
+    canvas = draw.DrawingCanvas()
+    received: list[Image.Image] = []
+    canvas.on_draw(received.append)
+    canvas.strokes = [*canvas.strokes, VERTICAL[0]]  # what the browser sends when the pen lifts
+    canvas.strokes = [*canvas.strokes, [[100, 100], [200, 100]]]
+    assert len(received) == 2 and received[1].size == (280, 280)
+    assert np.asarray(received[1])[100, 170] == 0, "the second image holds the second stroke"
+    assert not canvas.is_empty
+    canvas.clear()
+    assert canvas.strokes == [] and canvas.is_empty
+    assert len(received) == 2, "clearing calls no drawing callback"
+    assert np.asarray(canvas.image()).min() == 255
+
+
+def test_bad_strokes_and_sizes_are_refused_with_a_message():
+    canvas = draw.DrawingCanvas(VERTICAL)
+    with pytest.raises(traitlets.TraitError, match="every point must be"):
+        canvas.strokes = [[[1.0, 2.0, 3.0]]]
+    assert canvas.strokes == VERTICAL, "a refused drawing loses nothing"
+    with pytest.raises(traitlets.TraitError, match="must be positive"):
+        draw.DrawingCanvas(size=0)
+    with pytest.raises(traitlets.TraitError, match="must be positive"):
+        canvas.pen_width = -1
+
+
+def test_reading_knows_its_prediction_and_refuses_mismatched_lengths():
+    reading = draw.Reading("model", ["a", "b", "c"], [0.2, 0.7, 0.1])
+    assert reading.prediction == "b" and reading.confidence == pytest.approx(0.7)
+    assert reading.to_json() == {
+        "title": "model",
+        "classes": ["a", "b", "c"],
+        "probabilities": [0.2, 0.7, 0.1],
+        "picture": "",
+        "caption": "",
+    }
+    with pytest.raises(ValueError, match="2 probabilities for 3 classes"):
+        draw.Reading("model", ["a", "b", "c"], [0.5, 0.5])
+
+
+def test_a_reading_picture_travels_as_a_png_data_url():
+    picture = Image.new("RGB", (4, 3), (255, 0, 0))
+    url = draw.Reading("m", ["x"], [1.0], picture=picture).to_json()["picture"]
+    assert url.startswith("data:image/png;base64,")
+    decoded = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    assert decoded.size == (4, 3) and decoded.getpixel((0, 0)) == (255, 0, 0)
+
+
+def test_heatmap_overlay_keeps_paper_white_and_colours_the_hot_pixels():
+    ink = np.zeros((28, 28), dtype=np.uint8)
+    ink[10:18, 13:15] = 255
+    heat = np.zeros((28, 28))
+    heat[2, 2] = 5.0
+    before = heat.copy()
+    overlay = np.asarray(draw.heatmap_overlay(ink, heat, scale=5))
+    assert overlay.shape == (140, 140, 3)
+    assert (overlay[100, 100] == 255).all(), "cold paper stays white"
+    assert 90 <= overlay[70, 70].min() == overlay[70, 70].max() <= 120, "cold ink stays gray"
+    assert not (overlay[12, 12] == 255).all(), "the hot pixel is coloured"
+    assert np.array_equal(heat, before), "the heat map was modified"
+    with pytest.raises(ValueError, match="one H×W shape"):
+        draw.heatmap_overlay(ink, heat[:10])
+    assert np.asarray(draw.heatmap_overlay(ink, np.zeros((28, 28))))[0, 0].tolist() == [255, 255, 255]
+    chart = 255 - ink  # dark on light, as a chart is stored
+    assert np.array_equal(draw.heatmap_overlay(chart, heat, dark_ink=True), draw.heatmap_overlay(ink, heat))
+
+
+def fake_read(image: Image.Image) -> list[draw.Reading]:
+    """A stand-in model: 'ink' when more than 1 % of the pixels are dark, else 'paper'."""
+    ink = float((np.asarray(image) < 128).mean())
+    p = 1.0 if ink > 0.01 else 0.0
+    return [draw.Reading("fake", ["paper", "ink"], [1 - p, p])]
+
+
+def test_live_drawing_reads_every_stroke_clears_with_the_canvas_and_times_updates():
+    live = draw.LiveDrawing(fake_read, strokes=SEVEN)
+    assert [reading.prediction for reading in live.readings] == ["ink"]
+    assert live.panel.readings[0]["probabilities"] == [0.0, 1.0]
+    assert len(live.seconds) == 1 and live.panel.status.startswith("updated in ")
+    live.canvas.strokes = [*live.canvas.strokes, VERTICAL[0]]
+    assert len(live.seconds) == 2
+    live.canvas.clear()  # the Clear button
+    assert live.readings == [] and live.panel.readings == [] and live.panel.status == ""
+    assert live.children == (live.canvas, live.panel)
+
+
+def test_live_drawing_starts_empty_and_shows_errors_in_the_panel():
+    live = draw.LiveDrawing(fake_read)
+    assert live.readings == [] and live.seconds == []
+
+    def broken(image):
+        raise RuntimeError("model missing")
+
+    live.read = broken
+    with pytest.raises(RuntimeError, match="model missing"):
+        live.canvas.strokes = VERTICAL
+    assert "model missing" in live.panel.status and live.panel.readings == []
+
+
+def test_widget_texts_are_short_and_stable():
+    """nbval compares a widget output's text/plain: it must not hold ids or drawings."""
+    live = draw.LiveDrawing(fake_read, strokes=SEVEN)
+    text = live._repr_mimebundle_()["text/plain"]
+    assert text == "LiveDrawing(DrawingCanvas(280×280 px, 1 strokes), ReadingsPanel(1 readings))"
+    assert repr(draw.ReadingsPanel()) == "ReadingsPanel(0 readings)"
+
+
+def test_widgets_carry_their_javascript_inline():
+    """No CDN and no extension to build: the ES module is part of the widget's state."""
+    for widget in (draw.DrawingCanvas(), draw.ReadingsPanel()):
+        source = widget._esm
+        assert "export default" in source and "http" not in source
