@@ -64,10 +64,13 @@ def open_picture(path: Path | str | os.PathLike[str]) -> Iterator[Image.Image]:
     """Open one picture file under the package's rules; Pillow's own errors pass through unchanged.
 
     Pillow only *warns* between 1× and 2× its pixel limit (``Image.MAX_IMAGE_PIXELS``): here that is an
-    error too, so a file declaring a huge size is refused before its pixels are allocated.
+    error too, so a file declaring a huge size is refused before its pixels are allocated. Pillow's other
+    warnings while the file is read (a damaged but readable TIFF tag, ...) are not shown: the picture is
+    read, or it is a problem with its reason.
     """
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.filterwarnings("ignore", module="PIL")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # in front of the line above
         with Image.open(path) as image:
             yield image
 
