@@ -1,10 +1,10 @@
 """``make bench``: every benchmark and every notebook's run time, in one table.
 
-Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py`` and ``bench_tensorboard.py`` (each in its
-own process, each comparing against its own baseline in the same run and appending a JSON record to
-``benchmarks/results/<name>.jsonl``), then executes every notebook in its quick setting (a fresh kernel each,
-outputs not stored, in an empty temporary artifacts folder) and writes ``benchmarks/results/latest.md``
-and ``latest.json``.
+Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py``, ``bench_classify.py`` and
+``bench_tensorboard.py`` (each in its own process, each comparing against its own baseline in the same run
+and appending a JSON record to ``benchmarks/results/<name>.jsonl``), then executes every notebook in its
+quick setting (a fresh kernel each, outputs not stored, in an empty temporary artifacts folder) and writes
+``benchmarks/results/latest.md`` and ``latest.json``.
 
 Usage: ``python benchmarks/run_all.py [--quick] [--full]`` (``--quick``: small benchmark settings, for a smoke
 test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about 15 minutes on 2 cores).
@@ -31,7 +31,7 @@ from dvdl_helpers import device, env, paths
 from dvdl_helpers.env import package_version
 
 REPO_ROOT = paths.REPO_ROOT
-BENCHES = ("cnn", "imageprep", "charts", "tensorboard")
+BENCHES = ("cnn", "imageprep", "charts", "classify", "tensorboard")
 #: The long-run times, written by ``--full`` (``make bench FULL=1``) and shown in every later table.
 FULL_RUN_RECORD = RESULTS / "notebooks_full.json"
 CAPPED_RECORD = RESULTS / "notebooks_avx2.json"  # quick settings, oneDNN capped at AVX2 (float32)
@@ -100,6 +100,21 @@ def headlines(records: dict[str, dict]) -> list[str]:
                 f"**{score['balanced_accuracy']}** (the saved model, trained in the "
                 f"{score.get('setting', 'unknown')} setting)"
             )
+    classify = records.get("classify")
+    if classify:
+        summary, memory = classify["summary"], classify["summary"]["extra_mib"]
+        streamed = next(
+            row
+            for row in classify["results"]
+            if row["mode"] == "streamed" and row["files"] == classify["charts"]
+        )
+        lines.append(
+            f"`classify` on {classify['charts']:,} charts, streamed in batches of {classify['batch_size']}: "
+            f"{streamed['pictures_per_s']:.0f} pictures/s ({summary['speed_ratio']:.2f}× all at once); peak "
+            f"memory above the model **{memory['streamed'][1]:.0f} MiB** (half the charts: "
+            f"{memory['streamed'][0]:.0f}) vs {memory['all at once'][1]:.0f} MiB all at once "
+            f"({memory['all at once'][0]:.0f})"
+        )
     board = records.get("tensorboard")
     if board:
         usual, course = board["median_s"].values()

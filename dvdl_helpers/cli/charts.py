@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import io
 import itertools
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -55,17 +56,24 @@ def _classify(a: argparse.Namespace) -> int:
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
+    except Exception as error:  # a model file Keras cannot read: one line, no traceback
+        print(f"cannot load the chart classifier: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
     folders = (real.ChartAnswer(folder, problem=reason) for folder, reason in unlisted)
     for stream in (sys.stdout, sys.stderr):  # a name Python cannot encode is escaped, never a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    write, counts = _writer(a.format, sys.stdout), {"classified": 0, "skipped": 0}
+    header, line = _formatter(a.format)
+    if header is not None:
+        print(header, flush=True)
+    counts = {"classified": 0, "skipped": 0}
     show_bar = not a.quiet and sys.stderr.isatty()
     bar = tqdm(total=len(files) + len(unlisted), file=sys.stderr, disable=not show_bar, unit="file")
     try:
         for answer in itertools.chain(folders, answers):
-            write(answer)
-            sys.stdout.flush()  # printed is kept: a pipe sees each answer at once, Ctrl-C loses none
+            text, stream = line(answer)
+            tqdm.write(text, file=stream)  # above the bar, which stays at the bottom of the terminal
+            stream.flush()  # printed is kept: a pipe sees each answer at once, Ctrl-C loses none
             counts["skipped" if answer.problem else "classified"] += 1
             bar.update()
     except KeyboardInterrupt:
@@ -80,28 +88,32 @@ def _classify(a: argparse.Namespace) -> int:
     return 2 if not counts["classified"] else 1 if counts["skipped"] else 0
 
 
-def _writer(form: str, out: TextIO) -> Callable[[real.ChartAnswer], None]:
-    """A function printing one answer in ``form``; csv/jsonl columns are the answer's fields, in order."""
+def _formatter(form: str) -> tuple[str | None, Callable[[real.ChartAnswer], tuple[str, TextIO]]]:
+    """The header line (csv) and, per answer, its line and stream; csv/jsonl columns are its fields."""
     if form == "text":
 
-        def text(answer: real.ChartAnswer) -> None:
+        def text(answer: real.ChartAnswer) -> tuple[str, TextIO]:
             if answer.problem is None:
-                print(f"{answer.type:>9}  {answer.probability:6.1%}  {_shown(answer.file)}", file=out)
-            else:
-                tqdm.write(f"skipped: {_shown(answer.file)}: {answer.problem}", file=sys.stderr)
+                return f"{answer.type:>9}  {answer.probability:6.1%}  {_shown(answer.file)}", sys.stdout
+            return f"skipped: {_shown(answer.file)}: {answer.problem}", sys.stderr
 
-        return text
+        return None, text
     columns = [field.name for field in dataclasses.fields(real.ChartAnswer)]
 
-    def row(answer: real.ChartAnswer) -> dict:
+    def cells(answer: real.ChartAnswer) -> dict:
         values = {name: getattr(answer, name) for name in columns}
         return {k: _shown(v) if isinstance(v, Path) else v for k, v in values.items()}
 
     if form == "jsonl":
-        return lambda answer: print(json.dumps(row(answer)), file=out)  # ASCII: safe in any pipe
-    table = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    table.writeheader()
-    return lambda answer: table.writerow(row(answer))
+        return None, lambda answer: (json.dumps(cells(answer)), sys.stdout)  # ASCII: safe in any pipe
+    return _csv_line(columns), lambda answer: (_csv_line(cells(answer).values()), sys.stdout)
+
+
+def _csv_line(values: Iterable[object]) -> str:
+    """One CSV line (quoted where needed; None as an empty cell), without the line end."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
 
 
 def _positive(text: str) -> int:
