@@ -31,8 +31,9 @@ from .clean import CHART_TYPES
 #: The input size of the course's chart classifier (pixels of the square gray picture).
 INPUT_SIZE = 64
 #: What a folder's pictures are called (a file named on its own is read whatever its name).
-IMAGE_SUFFIXES = (".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".webp", ".tif", ".tiff")
-IMAGE_SUFFIXES += (".ico",)
+IMAGE_SUFFIXES = (
+    ".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".ico",
+)  # fmt: skip
 REAL_CHARTS_DIR = paths.REPO_ROOT / "datasets" / "vega-lite-charts"
 MODEL_FILE = "chart_classifier.keras"
 #: Pictures prepared and classified at a time by :func:`iter_classify`: memory is bounded by this, not by
@@ -123,13 +124,17 @@ def _pictures_in(top: Path, unlisted: list[tuple[Path, str]] | None) -> list[Pat
         folder = Path(error.filename or top)
         reason = f"cannot list this folder: {imageprep.problem_reason(folder, error)}"
         if unlisted is None:
-            warnings.warn(f"{folder}: {reason}", stacklevel=4)
+            warnings.warn(f"{folder}: {reason}", stacklevel=5)  # the caller of expand_inputs
         else:
             unlisted.append((folder, reason))
 
     walked, found = set(), []
     for root, folders, names in os.walk(top, onerror=cannot_list, followlinks=True):
-        status = os.stat(root)  # os.walk has just listed it
+        try:
+            status = os.stat(root)
+        except OSError as error:  # gone since os.walk listed it
+            cannot_list(error)
+            continue
         if (status.st_dev, status.st_ino) in walked:  # reached again through a link
             folders.clear()
             continue

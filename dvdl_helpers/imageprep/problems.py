@@ -91,7 +91,9 @@ def problem_reason(path: Path | str, error: BaseException) -> str:
         if suffix in Image.registered_extensions():
             return f"corrupt image or not a {suffix} file (Pillow cannot identify it)"
         return "not an image (Pillow cannot identify its format)"
-    if (isinstance(error, OSError) and "truncated" in str(error)) or isinstance(error, EOFError):
+    if isinstance(error, OSError) and "truncated" in str(error):
+        return f"truncated image ({' '.join(str(error).split())[:_MAX_DETAIL]})"
+    if isinstance(error, EOFError):
         return f"truncated image ({detail})"
     return f"corrupt or unsupported image ({detail})"
 
