@@ -1,6 +1,7 @@
 """``make bench``: every benchmark and every notebook's run time, then the measurements page.
 
-Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py`` and ``bench_tensorboard.py`` (each in its
+Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py``,
+``bench_classify.py`` and ``bench_tensorboard.py`` (each in its
 own process, each comparing against its own baseline in the same run and appending a JSON record to
 ``benchmarks/results/<name>.jsonl``), then executes every notebook in its quick setting (a fresh kernel each,
 outputs not stored, in an empty temporary artifacts folder; recorded in ``notebooks_quick.json``), writes
@@ -34,7 +35,7 @@ from dvdl_helpers import device, env, paths
 from dvdl_helpers.env import package_version
 
 REPO_ROOT = paths.REPO_ROOT
-BENCHES = ("cnn", "imageprep", "charts", "tensorboard")
+BENCHES = ("cnn", "imageprep", "charts", "classify", "tensorboard")
 PAGE = REPO_ROOT / PAGE_NAME
 
 
@@ -101,6 +102,21 @@ def headlines(records: dict[str, dict]) -> list[str]:
                 f"**{score['balanced_accuracy']}** (the saved model, trained in the "
                 f"{score.get('setting', 'unknown')} setting)"
             )
+    classify = records.get("classify")
+    if classify:
+        summary, memory = classify["summary"], classify["summary"]["extra_mib"]
+        streamed = next(
+            row
+            for row in classify["results"]
+            if row["mode"] == "streamed" and row["files"] == classify["charts"]
+        )
+        lines.append(
+            f"`classify` on {classify['charts']:,} charts, streamed in batches of {classify['batch_size']}: "
+            f"{streamed['pictures_per_s']:.0f} pictures/s ({summary['speed_ratio']:.2f}× all at once); peak "
+            f"memory above the model **{memory['streamed'][1]:.0f} MiB** (half the charts: "
+            f"{memory['streamed'][0]:.0f}) vs {memory['all at once'][1]:.0f} MiB all at once "
+            f"({memory['all at once'][0]:.0f})"
+        )
     board = records.get("tensorboard")
     if board:
         usual, course = board["median_s"].values()

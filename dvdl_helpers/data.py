@@ -284,9 +284,10 @@ def load_real_digits(folder: Path | str | None = None) -> RealDigits:
     is skipped with a warning naming it and the reason; the files are never modified. Raises
     ``FileNotFoundError`` when the folder holds no digit folders.
     """
-    from PIL import UnidentifiedImageError
+    from dvdl_helpers.imageprep import PictureError, prepare_image, read_each
 
-    from dvdl_helpers.imageprep import prepare_image
+    def read_gray(path: Path) -> np.ndarray:  # any mode: transparency onto white paper, as imageprep does
+        return np.asarray(prepare_image(path, gray=True, background="white"))
 
     root = Path(folder) if folder is not None else REAL_DIGITS_DIR
     digit_dirs = [root / str(digit) for digit in range(10) if (root / str(digit)).is_dir()]
@@ -294,13 +295,10 @@ def load_real_digits(folder: Path | str | None = None) -> RealDigits:
         raise FileNotFoundError(f"{root}: no digit folders 0 … 9 with PNG files in it")
     images, labels, paths = [], [], []
     for digit_dir in digit_dirs:
-        for path in sorted(digit_dir.glob("*.png")):
-            if path.name.startswith("."):
-                continue
-            try:  # any mode: transparency onto white paper, gray, as imageprep does for every picture
-                gray = np.asarray(prepare_image(path, gray=True, background="white"))
-            except (OSError, UnidentifiedImageError, ValueError) as error:
-                warnings.warn(f"{path}: skipped, cannot read it ({error})", stacklevel=2)
+        files = [path for path in sorted(digit_dir.glob("*.png")) if not path.name.startswith(".")]
+        for path, gray in read_each(files, read_gray):  # one bad file never costs the others
+            if isinstance(gray, PictureError):
+                warnings.warn(f"{path}: skipped, cannot read it ({gray.reason})", stacklevel=2)
                 continue
             if gray.shape != (28, 28):
                 warnings.warn(

@@ -3,11 +3,14 @@ of the classifier recipe's splits (``charts.training``)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from dvdl_helpers import charts
+from dvdl_helpers import charts, imageprep
 from dvdl_helpers.charts import real, training
 
 
@@ -127,3 +130,77 @@ def test_list_chart_folder_sorts_types_and_files_and_skips_empty_folders(tmp_pat
     class_names, files = real.list_chart_folder(tmp_path)
     assert class_names == ["bar", "pie"]
     assert [[p.name for p in group] for group in files] == [["bar_0.png"], ["pie_0.png", "pie_1.png"]]
+
+
+def test_answers_stream_batch_by_batch_and_keyboard_interrupt_stops_at_once(
+    tiny_chart_model, chart_pictures, monkeypatch
+):
+    good = chart_pictures / "a_transparent.png"
+    handed_out = []
+
+    def files():  # a long folder, read lazily: records how far the classifier has read
+        for index in range(1000):
+            handed_out.append(index)
+            yield good
+
+    answers = charts.iter_classify(files(), tiny_chart_model, batch_size=4)
+    first = next(answers)
+    assert first == charts.ChartAnswer(good, first.type, first.probability, None)
+    assert len(handed_out) == 4  # one batch read, not the whole folder
+    calls = []
+
+    def interrupted(path, size):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return np.full((size, size), 255, np.uint8)
+
+    monkeypatch.setattr(real, "prepare_chart", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        list(charts.iter_classify([good] * 5, tiny_chart_model, batch_size=10))
+    assert len(calls) == 2  # not a "problem" of the second file: the run stops there
+
+
+def test_strict_loaders_name_every_unreadable_file(tmp_path):
+    for kind in ("bar", "pie"):
+        (tmp_path / kind).mkdir()
+        Image.new("L", (8, 8), 255).save(tmp_path / kind / f"{kind}_0.png")
+    (tmp_path / "pie" / "pie_1.png").write_bytes(b"\x89PNG\r\n\x1a\nbroken")
+    with pytest.raises(imageprep.PictureError, match="1 file") as caught:
+        real.load_prepared_charts(tmp_path, 16)
+    assert "pie_1.png" in str(caught.value) and isinstance(caught.value, OSError)
+
+
+def test_expand_inputs_walks_folders_once_skips_hidden_and_names_unlisted(tmp_path, monkeypatch):
+    top = tmp_path / "top"
+    (top / "sub" / "deeper").mkdir(parents=True)
+    (top / ".hidden").mkdir()
+    for path in [
+        top / "a.png",
+        top / "sub" / "b.JPG",
+        top / "sub" / "deeper" / "c.ico",
+        top / ".hidden" / "d.png",
+    ]:
+        path.write_bytes(b"x")
+    (top / "notes.csv").write_text("not a picture")
+    (top / "sub" / ".e.png").write_bytes(b"x")
+    (top / "sub" / "deeper" / "loop").symlink_to(top, target_is_directory=True)  # a link loop
+    (top / os.fsdecode(b"caf\xe9.png")).write_bytes(b"x")  # a name that is not UTF-8
+    names = [p.relative_to(top).as_posix() for p in real.expand_inputs([top])]
+    assert names == ["a.png", os.fsdecode(b"caf\xe9.png"), "sub/b.JPG", "sub/deeper/c.ico"]
+    assert real.expand_inputs([tmp_path / "missing.png"]) == [tmp_path / "missing.png"]  # named later
+
+    scandir = os.scandir
+
+    def locked(path):
+        if Path(path).name == "sub":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", locked)
+    unlisted = []
+    assert [p.name for p in real.expand_inputs([top], unlisted=unlisted)] == [
+        "a.png",
+        os.fsdecode(b"caf\xe9.png"),
+    ]
+    assert unlisted == [(top / "sub", "cannot list this folder: unreadable: permission denied")]

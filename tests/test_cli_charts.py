@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -54,3 +60,65 @@ def test_train_command_runs_the_recipe_end_to_end(tmp_path, monkeypatch, capsys)
     assert model.exists() and "balanced accuracy" in out and "saved" in out and "confirm half" in out
     kind, probability = charts.classify([real.REAL_CHARTS_DIR / "pie" / "arc_donut.png"], model)[0]
     assert kind in charts.CHART_TYPES and 0 < probability <= 1
+
+
+def test_classify_formats_for_scripts(tiny_chart_model, chart_pictures, capsys):
+    model = ["--model", str(tiny_chart_model), "--quiet"]
+    assert cli.main(["classify", str(chart_pictures), *model, "--format", "csv"]) == 1
+    out, err = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["file", "type", "probability", "problem"] and err == ""
+    assert [Path(row["file"]).name for row in rows] == sorted(p.name for p in chart_pictures.iterdir())
+    broken = rows[2]
+    assert broken["type"] == broken["probability"] == "" and "Pillow cannot identify" in broken["problem"]
+    assert rows[0]["type"] in charts.CHART_TYPES and 0 < float(rows[0]["probability"]) <= 1
+    assert cli.main(["classify", str(chart_pictures / "a_transparent.png"), *model, "--format", "jsonl"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["problem"] is None and row["file"].endswith("a_transparent.png")
+
+
+def test_columns_follow_the_answers_fields(tiny_chart_model, chart_pictures, capsys, monkeypatch):
+    @dataclasses.dataclass(frozen=True)
+    class Answer(real.ChartAnswer):  # a field added later (the lead's "unsure") flows through
+        unsure: bool = False
+
+    monkeypatch.setattr(real, "ChartAnswer", Answer)
+    model = ["--model", str(tiny_chart_model), "--quiet", "--format", "csv"]
+    cli.main(["classify", str(chart_pictures / "a_transparent.png"), *model])
+    assert capsys.readouterr().out.splitlines()[0] == "file,type,probability,problem,unsure"
+
+
+def test_classify_exit_codes_and_odd_names(tiny_chart_model, tmp_path, capsys):
+    model = ["--model", str(tiny_chart_model), "--quiet"]
+    (tmp_path / "bad.png").write_bytes(b"")
+    assert cli.main(["classify", str(tmp_path), *model]) == 2  # nothing usable
+    assert "skipped: " in capsys.readouterr().err
+    assert cli.main(["classify", str(tmp_path / "empty_folder_missing"), *model]) == 2
+    odd = tmp_path / os.fsdecode(b"caf\xe9\nnew.png")  # not UTF-8, and a newline in the name
+    Image.new("RGB", (40, 30), "white").save(odd, format="PNG")
+    assert cli.main(["classify", str(odd), *model]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().endswith("caf\\xe9\\nnew.png") and len(out.splitlines()) == 1
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["classify", str(odd), *model, "--batch-size", "0"])
+    assert usage.value.code == 2
+    with pytest.raises(SystemExit):
+        cli.main(["classify", "--help"])
+    assert "exit status: 0 every file classified; 1 some skipped" in capsys.readouterr().out
+
+
+def test_an_interrupted_run_keeps_what_it_printed(tiny_chart_model, chart_pictures, capsys, monkeypatch):
+    calls = []
+    prepare = real.prepare_chart
+
+    def interrupted(path, size):
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return prepare(path, size)
+
+    monkeypatch.setattr(real, "prepare_chart", interrupted)
+    args = ["classify", str(chart_pictures), "--model", str(tiny_chart_model), "--batch-size", "2"]
+    assert cli.main(args) == 130
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 2 and "interrupted after 2 of 4 files" in err  # the first batch

@@ -15,11 +15,14 @@ from PIL import Image, ImageDraw, ImageFont
 
 from dvdl_helpers import imageprep
 from dvdl_helpers.imageprep import (
+    PictureError,
     UsageError,
     convert2gray,
     convert2mnist,
     mnist_preset,
     prepare_image,
+    problem_reason,
+    read_each,
     resize,
     resize2gray,
 )
@@ -458,3 +461,47 @@ def test_report_and_imports() -> None:
         "  FAILED x.txt: why",
     ]
     assert not report.ok
+
+
+# ------------------------------------------------------------------- what "cannot read this picture" means
+
+
+def test_every_reader_problem_has_one_reason(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")  # a link loop
+    (tmp_path / "folder.png").mkdir()
+    (tmp_path / "empty.png").write_bytes(b"")
+    noisy_rgb(8, 8).save(tmp_path / "good.png")
+    files = ["a", "folder.png", "empty.png", "missing.png", "good.png"]
+    results = dict(read_each([tmp_path / name for name in files], lambda path: prepare_image(path).size))
+    reasons = {path.name: getattr(result, "reason", result) for path, result in results.items()}
+    assert reasons == {
+        "a": "unreadable: symbolic link loop",
+        "folder.png": "a folder, not a file",
+        "empty.png": "empty file",
+        "missing.png": "not found",
+        "good.png": (8, 8),
+    }
+    assert all(isinstance(results[tmp_path / name], PictureError) for name in files[:-1])
+    for error, words in [
+        (
+            SyntaxError("APNG contains frame sequence errors"),
+            "corrupt or unsupported image (SyntaxError: APNG",
+        ),
+        (EOFError(), "truncated image (EOFError"),
+        (struct.error("unpack requires a buffer of 4 bytes"), "corrupt or unsupported image (error: unpack"),
+        (MemoryError(), "too large"),
+        (IndexError("x" * 1000), "corrupt or unsupported image (IndexError: xxx"),
+    ]:
+        reason = problem_reason(tmp_path / "p.png", error)
+        assert reason.startswith(words) and len(reason) < 260, reason
+
+
+def test_keyboard_interrupt_is_no_problem_of_a_file(tmp_path: Path) -> None:
+    noisy_rgb(8, 8).save(tmp_path / "good.png")
+
+    def interrupted(path: Path) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        list(read_each([tmp_path / "good.png"], interrupted))

@@ -36,7 +36,16 @@ from .dataset import (
 from .drawing import render
 from .layout import draw_varied, render_varied
 from .looks import THEMES, Look, sample_look
-from .real import INPUT_SIZE, balanced_accuracy, classify, load_real_charts, prepare_chart, type_probabilities
+from .real import (
+    INPUT_SIZE,
+    ChartAnswer,
+    balanced_accuracy,
+    classify,
+    iter_classify,
+    load_real_charts,
+    prepare_chart,
+    type_probabilities,
+)
 from .varied import KINDS, ChartKind, varied_spec
 
 __all__ = [
@@ -46,6 +55,7 @@ __all__ = [
     "KINDS",
     "STYLES",
     "THEMES",
+    "ChartAnswer",
     "ChartKind",
     "DatasetSummary",
     "Look",
@@ -63,6 +73,7 @@ __all__ = [
     "draw_varied",
     "generate_dataset",
     "images_to_array",
+    "iter_classify",
     "load_chart_images",
     "load_real_charts",
     "prepare_chart",

@@ -6,27 +6,49 @@ empty margins cropped, stretched to the square (a chart fills the input whatever
 chosen on the development set over padding with paper, which keeps the ratio), shrunk.
 :func:`type_probabilities` is the one way to ask the classifier: it averages its answers for the picture
 and for its mirror image (a mirrored chart is a chart of the same type).
+:func:`iter_classify` answers for your own files in batches, one :class:`ChartAnswer` per file as soon as its
+batch is done (a file that cannot be read is an answer naming the problem); :func:`classify` lists them.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+import os
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from .. import imageprep, paths
+from ..imageprep import PictureError
 from .clean import CHART_TYPES
 
 #: The input size of the course's chart classifier (pixels of the square gray picture).
 INPUT_SIZE = 64
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+#: What a folder's pictures are called (a file named on its own is read whatever its name).
+IMAGE_SUFFIXES = (
+    ".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".ico",
+)  # fmt: skip
 REAL_CHARTS_DIR = paths.REPO_ROOT / "datasets" / "vega-lite-charts"
 MODEL_FILE = "chart_classifier.keras"
+#: Pictures prepared and classified at a time by :func:`iter_classify`: memory is bounded by this, not by
+#: the number of files (a 64×64 picture is 4 KiB; the network's input, mirrored, 32 KiB).
+CLASSIFY_BATCH = 256
+
+
+@dataclass(frozen=True)
+class ChartAnswer:
+    """One file's answer: its chart type and probability, or the ``problem`` that kept it from being read."""
+
+    file: Path
+    type: str | None = None
+    probability: float | None = None
+    problem: str | None = None  # None for a file that was classified
 
 
 def prepare_chart(
@@ -67,27 +89,64 @@ def prepare_files(
 ) -> tuple[np.ndarray, list[Path], list[str]]:
     """Prepare files with :func:`prepare_chart`: ``(images N×size×size, files read, problems)``.
 
-    An unreadable file is named in ``problems`` (with the reason) and skipped; the rest are read.
+    A file that cannot be read (see :mod:`dvdl_helpers.imageprep.problems`) is named in ``problems`` with
+    the reason and skipped; the rest are read. All the pictures are held at once: for many files use
+    :func:`iter_classify`, which prepares them batch by batch.
     """
     images, done, problems = [], [], []
-    for file in map(Path, files):
-        try:
-            images.append(prepare_chart(file, size, **options))
+    for file, result in imageprep.read_each(files, lambda path: prepare_chart(path, size, **options)):
+        if isinstance(result, PictureError):
+            problems.append(f"{file}: cannot read it as an image ({result.reason})")
+        else:
+            images.append(result)
             done.append(file)
-        except (OSError, UnidentifiedImageError, ValueError) as error:
-            problems.append(f"{file}: cannot read it as an image ({error.__class__.__name__}: {error})")
     return np.stack(images) if images else np.empty((0, size, size), np.uint8), done, problems
 
 
-def expand_inputs(inputs: Sequence[Path | str]) -> list[Path]:
-    """Files as given, folders replaced by the pictures in them (sorted, recursively)."""
-    files = []
+def expand_inputs(
+    inputs: Sequence[Path | str], *, unlisted: list[tuple[Path, str]] | None = None
+) -> list[Path]:
+    """Files as given, folders replaced by the pictures in them (recursively, sorted, hidden ones skipped).
+
+    Links to folders are followed, each folder walked once (a link loop ends there). A folder that cannot
+    be listed goes to ``unlisted`` as ``(folder, reason)`` if given, else a warning names it.
+    """
+    files: list[Path] = []
     for item in map(Path, inputs):
-        if item.is_dir():
-            files += sorted(p for p in item.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        else:
-            files.append(item)
+        files += _pictures_in(item, unlisted) if item.is_dir() else [item]
     return files
+
+
+def _pictures_in(top: Path, unlisted: list[tuple[Path, str]] | None) -> list[Path]:
+    """The pictures below the folder ``top``, sorted; each folder (whatever the links to it) walked once."""
+
+    def cannot_list(error: OSError) -> None:
+        folder = Path(error.filename or top)
+        reason = f"cannot list this folder: {imageprep.problem_reason(folder, error)}"
+        if unlisted is None:
+            warnings.warn(f"{folder}: {reason}", stacklevel=5)  # the caller of expand_inputs
+        else:
+            unlisted.append((folder, reason))
+
+    walked, found = set(), []
+    for root, folders, names in os.walk(top, onerror=cannot_list, followlinks=True):
+        try:
+            status = os.stat(root)
+        except OSError as error:  # gone since os.walk listed it
+            cannot_list(error)
+            continue
+        if (status.st_dev, status.st_ino) in walked:  # reached again through a link
+            folders.clear()
+            continue
+        walked.add((status.st_dev, status.st_ino))
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [Path(root, name) for name in names if _is_picture_name(name)]
+    return sorted(found)
+
+
+def _is_picture_name(name: str) -> bool:
+    """A visible file whose suffix is a picture's."""
+    return not name.startswith(".") and Path(name).suffix.lower() in IMAGE_SUFFIXES
 
 
 def list_chart_folder(folder: Path | str) -> tuple[list[str], list[list[Path]]]:
@@ -109,8 +168,7 @@ def load_prepared_charts(
     """
     class_names, files = list_chart_folder(folder)
     x, _, problems = prepare_files([p for group in files for p in group], size, **options)
-    if problems:
-        raise OSError("\n".join(problems))
+    _refuse(folder, problems)
     return x, np.repeat(np.arange(len(files)), [len(f) for f in files]), class_names
 
 
@@ -125,9 +183,14 @@ def load_real_charts(
     with (folder / "labels.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
     x, files, problems = prepare_files([folder / row["file"] for row in rows], size, **options)
-    if problems:
-        raise OSError("\n".join(problems))
+    _refuse(folder, problems)
     return x, np.array([row["type"] for row in rows]), files
+
+
+def _refuse(folder: Path | str, problems: list[str]) -> None:
+    """A data set is read whole or not at all: raise a ``PictureError`` naming each problem."""
+    if problems:
+        raise PictureError(folder, f"{len(problems)} file(s) cannot be read:\n" + "\n".join(problems))
 
 
 def balanced_accuracy(
@@ -190,6 +253,58 @@ def default_model_path() -> Path:
     return paths.models_dir() / MODEL_FILE
 
 
+def load_classifier(model=None):
+    """The chart classifier: ``model`` itself if it is a Keras model, else loaded from its ``.keras`` file.
+
+    ``None``: the file :func:`default_model_path` names (notebook 05 or ``charts train`` saved it); a file
+    that is not there raises ``FileNotFoundError`` saying how to make one.
+    """
+    if model is not None and not isinstance(model, str | os.PathLike):
+        return model
+    path = Path(model) if model is not None else default_model_path()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no chart classifier at {path}: run notebook 05, or train one with "
+            "'python -m dvdl_helpers.charts train' (or pass another model file)"
+        )
+    from .. import env
+
+    env.quiet_tensorflow()  # late: reading pictures needs no TensorFlow
+    import keras
+
+    return keras.models.load_model(path, compile=False)
+
+
+def iter_classify(
+    files: Iterable[Path | str], model=None, *, batch_size: int = CLASSIFY_BATCH
+) -> Iterator[ChartAnswer]:
+    """One :class:`ChartAnswer` per file, in order, each batch of ``batch_size`` files as soon as it is done.
+
+    ``model``: as :func:`load_classifier` takes it (loaded now, so a missing model is said at once). A file
+    that cannot be read is an answer with its ``problem``; the others are still classified. Memory is
+    bounded by ``batch_size``, whatever the number of files; nothing is written anywhere.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    return _answers(iter(files), load_classifier(model), batch_size)
+
+
+def _answers(files: Iterator[Path | str], model, batch_size: int) -> Iterator[ChartAnswer]:
+    """The answers of :func:`iter_classify`, batch after batch."""
+    size, names = int(model.input_shape[1]), sorted(CHART_TYPES)
+    while batch := list(itertools.islice(files, batch_size)):
+        read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size)))
+        good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
+        probabilities = type_probabilities(model, np.stack([read[i][1] for i in good])) if good else []
+        found = zip(good, probabilities, strict=True)
+        answers = {i: (names[int(p.argmax())], float(p.max())) for i, p in found}
+        for i, (file, result) in enumerate(read):
+            if i in answers:
+                yield ChartAnswer(file, *answers[i])
+            else:
+                yield ChartAnswer(file, problem=result.reason)
+
+
 def classify(
     files: Sequence[Path | str], model=None, *, problems: list[str] | None = None
 ) -> list[tuple[str, float] | None]:
@@ -197,31 +312,18 @@ def classify(
 
     ``model``: a Keras model or a ``.keras`` file (default: the one notebook 05 or ``charts train``
     saved). An unreadable file gets ``None`` and is skipped; its name and the reason are appended to
-    ``problems`` if given (else a warning says it). Nothing is written anywhere.
+    ``problems`` if given (else a warning says it). Nothing is written anywhere. Built on
+    :func:`iter_classify`, which gives the answers batch by batch.
     """
-    if model is None or isinstance(model, (str, Path)):
-        path = Path(model) if model is not None else default_model_path()
-        if not path.exists():
-            raise FileNotFoundError(
-                f"no chart classifier at {path}: run notebook 05, or train one with "
-                "'python -m dvdl_helpers.charts train' (or pass another model file)"
-            )
-        from .. import env
-
-        env.quiet_tensorflow()  # late: reading pictures needs no TensorFlow
-        import keras
-
-        model = keras.models.load_model(path, compile=False)
-    files = [Path(f) for f in files]
-    x, read, found = prepare_files(files, int(model.input_shape[1]))
-    if problems is not None:
-        problems += found
-    else:
-        for problem in found:
+    results: list[tuple[str, float] | None] = []
+    for answer in iter_classify(files, model):
+        if answer.problem is None:
+            results.append((answer.type, answer.probability))
+            continue
+        results.append(None)
+        problem = f"{answer.file}: cannot read it as an image ({answer.problem})"
+        if problems is not None:
+            problems.append(problem)
+        else:
             warnings.warn(problem, stacklevel=2)
-    results: dict[Path, tuple[str, float]] = {}
-    if len(x):
-        probs = type_probabilities(model, x)
-        names = sorted(CHART_TYPES)
-        results = {f: (names[int(p.argmax())], float(p.max())) for f, p in zip(read, probs, strict=True)}
-    return [results.get(f) for f in files]
+    return results

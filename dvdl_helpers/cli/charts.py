@@ -1,7 +1,7 @@
 """``dvdl-charts`` / ``python -m dvdl_helpers.charts``: draw chart data sets, classify your charts, train.
 
     python -m dvdl_helpers.charts generate OUTPUT_DIR --per-type 1000 [--style varied] [--size 128 128]
-    python -m dvdl_helpers.charts classify IMAGE_OR_FOLDER... [--model PATH]
+    python -m dvdl_helpers.charts classify IMAGE_OR_FOLDER... [--model PATH] [--format text|csv|jsonl]
     python -m dvdl_helpers.charts train [--per-type 1500] [--epochs 16] [--model PATH]
 
 ``generate`` is also the default (``python -m dvdl_helpers.charts OUTPUT_DIR ...``, as before).
@@ -10,14 +10,31 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import dataclasses
+import io
+import itertools
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
 
 from .. import paths
 from ..charts import dataset, real
 
 COMMANDS = ("generate", "classify", "train")
+FORMATS = ("text", "csv", "jsonl")
+CLASSIFY_EPILOG = """\
+output: text prints 'type  probability  file' per picture on stdout and 'skipped: file: reason' on
+stderr; csv and jsonl print one row per file on stdout, skipped ones included (their 'problem' column
+says why). Results appear batch by batch, so an interrupted run keeps what it printed.
+
+exit status: 0 every file classified; 1 some skipped (each named with its reason); 2 nothing classified
+(no pictures found, none readable, no model) or a usage error; 130 interrupted (Ctrl-C)."""
 
 
 def _generate(a: argparse.Namespace) -> int:
@@ -29,21 +46,87 @@ def _generate(a: argparse.Namespace) -> int:
 
 
 def _classify(a: argparse.Namespace) -> int:
-    files, problems = real.expand_inputs(a.inputs), []
-    if not files:
-        print("no pictures found in", " ".join(map(str, a.inputs)), file=sys.stderr)
+    unlisted: list[tuple[Path, str]] = []
+    files = real.expand_inputs(a.inputs, unlisted=unlisted)
+    if not files and not unlisted:
+        print("no pictures found in", " ".join(map(_shown, a.inputs)), file=sys.stderr)
         return 2
     try:
-        results = real.classify(files, a.model, problems=problems)
+        answers = real.iter_classify(files, a.model, batch_size=a.batch_size)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
-    for file, result in zip(files, results, strict=True):
-        if result is not None:
-            print(f"{result[0]:>9}  {result[1]:6.1%}  {file}")
-    for problem in problems:
-        print("skipped:", problem, file=sys.stderr)
-    return 1 if problems else 0
+    except Exception as error:  # a model file Keras cannot read: one line, no traceback
+        print(f"cannot load the chart classifier: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    folders = (real.ChartAnswer(folder, problem=reason) for folder, reason in unlisted)
+    for stream in (sys.stdout, sys.stderr):  # a name Python cannot encode is escaped, never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    header, line = _formatter(a.format)
+    if header is not None:
+        print(header, flush=True)
+    counts = {"classified": 0, "skipped": 0}
+    show_bar = not a.quiet and sys.stderr.isatty()
+    bar = tqdm(total=len(files) + len(unlisted), file=sys.stderr, disable=not show_bar, unit="file")
+    try:
+        for answer in itertools.chain(folders, answers):
+            text, stream = line(answer)
+            tqdm.write(text, file=stream)  # above the bar, which stays at the bottom of the terminal
+            stream.flush()  # printed is kept: a pipe sees each answer at once, Ctrl-C loses none
+            counts["skipped" if answer.problem else "classified"] += 1
+            bar.update()
+    except KeyboardInterrupt:
+        bar.close()
+        done = counts["classified"] + counts["skipped"]
+        print(f"interrupted after {done} of {len(files)} files", file=sys.stderr)
+        return 130
+    finally:
+        bar.close()
+    if a.format == "text" and counts["skipped"]:
+        print(f"{counts['skipped']} file(s) skipped, {counts['classified']} classified", file=sys.stderr)
+    return 2 if not counts["classified"] else 1 if counts["skipped"] else 0
+
+
+def _formatter(form: str) -> tuple[str | None, Callable[[real.ChartAnswer], tuple[str, TextIO]]]:
+    """The header line (csv) and, per answer, its line and stream; csv/jsonl columns are its fields."""
+    if form == "text":
+
+        def text(answer: real.ChartAnswer) -> tuple[str, TextIO]:
+            if answer.problem is None:
+                return f"{answer.type:>9}  {answer.probability:6.1%}  {_shown(answer.file)}", sys.stdout
+            return f"skipped: {_shown(answer.file)}: {answer.problem}", sys.stderr
+
+        return None, text
+    columns = [field.name for field in dataclasses.fields(real.ChartAnswer)]
+
+    def cells(answer: real.ChartAnswer) -> dict:
+        values = {name: getattr(answer, name) for name in columns}
+        return {k: _shown(v) if isinstance(v, Path) else v for k, v in values.items()}
+
+    if form == "jsonl":
+        return None, lambda answer: (json.dumps(cells(answer)), sys.stdout)  # ASCII: safe in any pipe
+    return _csv_line(columns), lambda answer: (_csv_line(cells(answer).values()), sys.stdout)
+
+
+def _csv_line(values: Iterable[object]) -> str:
+    """One CSV line (quoted where needed; None as an empty cell), without the line end."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(values)
+    return buffer.getvalue()
+
+
+def _positive(text: str) -> int:
+    """An argument that must be a whole number of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _shown(path: Path | str) -> str:
+    """A file name as text: bytes that are not UTF-8 as \\xNN, control characters (a newline) escaped."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _train(a: argparse.Namespace) -> int:
@@ -88,7 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     gen.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
     gen.add_argument("--force", action="store_true", help="redraw even if the folder is up to date")
     gen.add_argument("--quiet", action="store_true", help="no progress bar")
-    cls = sub.add_parser("classify", help="print the chart type of pictures (files or folders)")
+    cls = sub.add_parser(
+        "classify",
+        help="print the chart type of pictures (files or folders)",
+        description="Print the chart type of pictures: files, or folders searched recursively.",
+        epilog=CLASSIFY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     cls.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
     cls.add_argument(
         "--model",
@@ -96,6 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help=f"a saved classifier (default: {paths.display_path(real.default_model_path())})",
     )
+    cls.add_argument("--format", choices=FORMATS, default="text", help="output (default: text)")
+    cls.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=real.CLASSIFY_BATCH,
+        help=f"pictures read and classified at a time; memory grows with it (default {real.CLASSIFY_BATCH})",
+    )
+    cls.add_argument("--quiet", action="store_true", help="no progress bar (none when stderr is no terminal)")
     tr = sub.add_parser("train", help="train the classifier in notebook 05's full setting and save it")
     tr.add_argument(
         "--per-type", type=int, default=None, help="generated charts per type (default: full setting)"

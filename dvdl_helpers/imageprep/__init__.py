@@ -15,7 +15,11 @@ A folder (the seed's three operations, same parameter order; ``ext`` is the outp
 Command line: ``imageprep {gray,resize,resize2gray,mnist} INPUT_DIR OUTPUT_DIR ...`` or
 ``python -m dvdl_helpers.imageprep ...`` (see :mod:`dvdl_helpers.cli.imageprep`).
 
-Modules: :mod:`.image` (one picture), :mod:`.folder` (a folder, in a pool of processes).
+Every reader of pictures in the package (also ``charts``, ``data``): :func:`read_each` prepares files one by
+one, a file that cannot be read becoming a :class:`PictureError` with its reason; :mod:`.problems` decides
+once what "cannot read this picture" means (any exception, Pillow's pixel limit, truncated files).
+
+Modules: :mod:`.image` (one picture), :mod:`.folder` (a folder, in a pool of processes), :mod:`.problems`.
 
 Promises: inputs are only read; a bad file (not an image, empty, truncated, too large, unreadable) is named
 in the report with its reason and the rest are still processed; each output is written to a temporary file
@@ -33,16 +37,20 @@ from dvdl_helpers.imageprep.folder import (
     resize2gray,
 )
 from dvdl_helpers.imageprep.image import FITS, UsageError, mnist_preset, prepare_image
+from dvdl_helpers.imageprep.problems import PictureError, problem_reason, read_each
 
 __all__ = [
     "FITS",
+    "PictureError",
     "Report",
     "UsageError",
     "convert2gray",
     "convert2mnist",
     "mnist_preset",
     "prepare_image",
+    "problem_reason",
     "process_dir",
+    "read_each",
     "resize",
     "resize2gray",
 ]

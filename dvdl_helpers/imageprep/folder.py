@@ -27,6 +27,7 @@ from dvdl_helpers.imageprep.image import (
     _options,
     _prepare,
 )
+from dvdl_helpers.imageprep.problems import check_file, problem_reason
 
 # --------------------------------------------------------------------------------------------------------
 # A folder
@@ -237,33 +238,15 @@ def _convert_file(item: tuple[Path, Path, _Options, str]) -> tuple[str | None, l
     """Convert one file (runs in a worker); return (the reason it failed or None, notes). Never raises."""
     source, target, opts, image_format = item
     try:
-        if not source.is_file():
-            return ("unreadable: broken link" if not source.exists() else "not a regular file"), []
-        if source.stat().st_size == 0:
-            return "empty file", []
+        check_file(source)
         image, notes = _prepare(source, opts)
     except Exception as exc:  # a bad file must never stop the run
-        return _reason(source, exc), []
+        return problem_reason(source, exc), []
     try:
         _save_atomic(image, target, image_format)
     except Exception as exc:
         return f"cannot write {target.name}: {exc}", notes
     return None, notes
-
-
-def _reason(source: Path, exc: Exception) -> str:
-    """A reason a learner understands for a file that could not be read as an image."""
-    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
-        return f"too large: over Pillow's decompression-bomb limit ({exc})"
-    if isinstance(exc, PermissionError):
-        return "unreadable: permission denied"
-    if isinstance(exc, Image.UnidentifiedImageError):
-        if source.suffix.lower() in Image.registered_extensions():
-            return f"corrupt image or not a {source.suffix} file (Pillow cannot identify it)"
-        return "not an image (Pillow cannot identify its format)"
-    if isinstance(exc, OSError) and "truncated" in str(exc):
-        return f"truncated image ({exc})"
-    return f"corrupt or unsupported image ({type(exc).__name__}: {exc})"
 
 
 def _save_atomic(image: Image.Image, target: Path, image_format: str) -> None:

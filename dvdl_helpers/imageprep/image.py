@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from PIL import ExifTags, Image, ImageColor, ImageOps
+
+from dvdl_helpers.imageprep.problems import open_picture
 
 __all__ = ["FITS", "UsageError", "mnist_preset", "prepare_image"]
 
@@ -56,8 +57,9 @@ def prepare_image(
     ``background``; 16-bit images are mapped by the 16-bit range (v/257), 32-bit integer and
     float images by their actual range. ``preset="mnist"``: see
     :func:`mnist_preset`. A file that is not a readable image raises Pillow's error (e.g.
-    ``PIL.UnidentifiedImageError``, ``PIL.Image.DecompressionBombError``); a PIL image passed in is left
-    unchanged.
+    ``PIL.UnidentifiedImageError``, ``PIL.Image.DecompressionBombError``, ``SyntaxError``: see
+    :mod:`.problems`, whose :func:`~.problems.read_each` turns them into named problems); a PIL image
+    passed in is left unchanged.
     """
     opts = _options(size=size, gray=gray, fit=fit, background=background, preset=preset)
     return _prepare(image, opts)[0]
@@ -99,10 +101,8 @@ def _prepare(source: PathLike | Image.Image, opts: _Options) -> tuple[Image.Imag
         notes = ["animated: current frame used"] if getattr(source, "n_frames", 1) > 1 else []
         image = ImageOps.exif_transpose(source)  # a copy: the caller's image stays as it is
     else:
-        with warnings.catch_warnings():  # Pillow only warns between 1× and 2× its pixel limit
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(source) as file_image:
-                image, notes = _decode(file_image, opts)
+        with open_picture(source) as file_image:  # the package's rules: see problems.py
+            image, notes = _decode(file_image, opts)
     image = _flatten(image, opts.gray, opts.background)
     if opts.preset == "mnist":
         from dvdl_helpers.imageprep import arrays  # NumPy only when needed: see arrays.py
