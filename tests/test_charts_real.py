@@ -145,7 +145,7 @@ def test_answers_stream_batch_by_batch_and_keyboard_interrupt_stops_at_once(
 
     answers = charts.iter_classify(files(), tiny_chart_model, batch_size=4)
     first = next(answers)
-    assert first == charts.ChartAnswer(good, first.type, first.probability, None)
+    assert first == charts.ChartAnswer(good, first.type, first.probability, problem=None)
     assert len(handed_out) == 4  # one batch read, not the whole folder
     calls = []
 

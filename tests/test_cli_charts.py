@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import os
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dvdl_helpers import charts
+from dvdl_helpers import charts, paths
 from dvdl_helpers.charts import real, training
 from dvdl_helpers.cli import charts as cli
 
@@ -67,7 +66,8 @@ def test_classify_formats_for_scripts(tiny_chart_model, chart_pictures, capsys):
     assert cli.main(["classify", str(chart_pictures), *model, "--format", "csv"]) == 1
     out, err = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert list(rows[0]) == ["file", "type", "probability", "problem"] and err == ""
+    assert list(rows[0]) == ["file", "type", "probability", "unsure", "problem", "model"] and err == ""
+    assert rows[0]["model"] == paths.display_path(tiny_chart_model) and rows[0]["unsure"] == "False"
     assert [Path(row["file"]).name for row in rows] == sorted(p.name for p in chart_pictures.iterdir())
     broken = rows[2]
     assert broken["type"] == broken["probability"] == "" and "Pillow cannot identify" in broken["problem"]
@@ -77,15 +77,32 @@ def test_classify_formats_for_scripts(tiny_chart_model, chart_pictures, capsys):
     assert row["problem"] is None and row["file"].endswith("a_transparent.png")
 
 
-def test_columns_follow_the_answers_fields(tiny_chart_model, chart_pictures, capsys, monkeypatch):
-    @dataclasses.dataclass(frozen=True)
-    class Answer(real.ChartAnswer):  # a field added later (the lead's "unsure") flows through
-        unsure: bool = False
+def test_unsure_below_the_models_threshold_and_which_model_answered(tiny_chart_model, chart_pictures, capsys):
+    facts = tiny_chart_model.with_suffix(".json")
+    facts.write_text(json.dumps({"temperature": 1.5, "threshold": 1.01}))  # nothing is that sure
+    try:
+        picture = str(chart_pictures / "a_transparent.png")
+        assert cli.main(["classify", picture, "--model", str(tiny_chart_model)]) == 0
+        out, err = capsys.readouterr()
+        assert out.split()[0] == "unsure" and "?)" in out.split()[1]
+        assert paths.display_path(tiny_chart_model) in err and "'unsure' below 101%" in err
+        (answer,) = real.iter_classify([picture], tiny_chart_model)
+        assert answer.unsure and answer.type in charts.CHART_TYPES
+    finally:
+        facts.unlink()
 
-    monkeypatch.setattr(real, "ChartAnswer", Answer)
-    model = ["--model", str(tiny_chart_model), "--quiet", "--format", "csv"]
-    cli.main(["classify", str(chart_pictures / "a_transparent.png"), *model])
-    assert capsys.readouterr().out.splitlines()[0] == "file,type,probability,problem,unsure"
+
+def test_the_shipped_model_answers_unless_another_is_named():
+    from dvdl_helpers.charts import shipped
+
+    classifier = real.open_classifier()
+    assert classifier.name == "shipped"
+    assert (classifier.temperature, classifier.threshold) == (
+        shipped.facts()["temperature"],
+        shipped.facts()["threshold"],
+    )
+    (answer,) = real.iter_classify([real.REAL_CHARTS_DIR / "pie" / "arc_donut.png"], classifier)
+    assert answer.type == "pie" and not answer.unsure
 
 
 def test_classify_exit_codes_and_odd_names(tiny_chart_model, tmp_path, capsys):

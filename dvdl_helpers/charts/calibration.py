@@ -1,8 +1,9 @@
 """Probabilities that mean what they say, and an honest "unsure" for pictures that fit no type well.
 
-A network's softmax is usually over-confident. *Temperature scaling* divides its logits by one number
-``T``, chosen so that the probabilities fit the validation charts best (the lowest cross-entropy): the
-ranking of the types, and so every answer, stays the same; only the confidence changes. Then a *reject
+A network's softmax is usually over-confident on pictures unlike its training data. *Temperature scaling*
+divides its logits by one number ``T``, chosen so that the probabilities fit held-apart charts best (the
+lowest cross-entropy; the course fits it on the real charts' choose halves): the ranking of the types, and
+so every answer, stays the same; only the confidence changes. Then a *reject
 threshold*: below it the classifier says "unsure" (and still gives its best guess). It is chosen where
 the answers count, on the choose halves of the real-chart sources, with the gallery's box plots (a type
 it never learned) as the test of "none of these": :func:`reject_score` counts "unsure" as right for them

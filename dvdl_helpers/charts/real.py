@@ -46,8 +46,9 @@ class ChartAnswer:
     """One file's answer: its chart type and probability, or the ``problem`` that kept it from being read."""
 
     file: Path
-    type: str | None = None
-    probability: float | None = None
+    type: str | None = None  # the best guess, also when unsure
+    probability: float | None = None  # calibrated where the model's facts give a temperature
+    unsure: bool = False  # the probability is below the model's "unsure" threshold
     problem: str | None = None  # None for a file that was classified
 
 
@@ -253,15 +254,48 @@ def default_model_path() -> Path:
     return paths.models_dir() / MODEL_FILE
 
 
-def load_classifier(model=None):
-    """The chart classifier: ``model`` itself if it is a Keras model, else loaded from its ``.keras`` file.
+@dataclass(frozen=True)
+class Classifier:
+    """A chart classifier ready to answer: the network, which one it is, and how to read its answers."""
 
-    ``None``: the file :func:`default_model_path` names (notebook 05 or ``charts train`` saved it); a file
-    that is not there raises ``FileNotFoundError`` saying how to make one.
+    network: object
+    name: str  # "shipped" or the file it was loaded from
+    temperature: float = 1.0  # divides the logits (calibration.py)
+    threshold: float = 0.0  # below this probability the answer is "unsure" (0: never)
+
+
+def open_classifier(model=None) -> Classifier:
+    """The classifier to answer with: the shipped model (``None``), a ``.keras`` file, or a Keras model.
+
+    A file's facts (:func:`save_classifier`, or the shipped model's card) give its temperature and
+    "unsure" threshold; a model without them answers uncalibrated and is never unsure.
+    """
+    from . import shipped
+
+    if model is not None and not isinstance(model, str | os.PathLike):
+        return Classifier(model, "a model in memory")
+    if model is None:
+        path, facts, name = shipped.model_path(), shipped.facts(), "shipped"
+    else:
+        path, facts = Path(model), classifier_facts(model)
+        name = paths.display_path(path)
+    network = load_classifier(path)
+    return Classifier(network, name, facts.get("temperature", 1.0), facts.get("threshold", 0.0))
+
+
+def load_classifier(model=None):
+    """The chart classifier's network: ``model`` itself if it is a Keras model, else loaded from its file.
+
+    ``None``: the model that ships with the course (:mod:`.shipped`); a file that is not there raises
+    ``FileNotFoundError`` saying how to make one.
     """
     if model is not None and not isinstance(model, str | os.PathLike):
         return model
-    path = Path(model) if model is not None else default_model_path()
+    if model is None:
+        from . import shipped
+
+        model = shipped.model_path()
+    path = Path(model)
     if not path.exists():
         raise FileNotFoundError(
             f"no chart classifier at {path}: run notebook 05, or train one with "
@@ -280,27 +314,34 @@ def iter_classify(
 ) -> Iterator[ChartAnswer]:
     """One :class:`ChartAnswer` per file, in order, each batch of ``batch_size`` files as soon as it is done.
 
-    ``model``: as :func:`load_classifier` takes it (loaded now, so a missing model is said at once). A file
-    that cannot be read is an answer with its ``problem``; the others are still classified. Memory is
-    bounded by ``batch_size``, whatever the number of files; nothing is written anywhere.
+    ``model``: as :func:`open_classifier` takes it (default: the shipped model; loaded now, so a missing
+    model is said at once). A file that cannot be read is an answer with its ``problem``; the others are
+    still classified. Memory is bounded by ``batch_size``, whatever the number of files; nothing is
+    written anywhere.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-    return _answers(iter(files), load_classifier(model), batch_size)
+    classifier = model if isinstance(model, Classifier) else open_classifier(model)
+    return _answers(iter(files), classifier, batch_size)
 
 
-def _answers(files: Iterator[Path | str], model, batch_size: int) -> Iterator[ChartAnswer]:
+def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: int) -> Iterator[ChartAnswer]:
     """The answers of :func:`iter_classify`, batch after batch."""
-    size, names = int(model.input_shape[1]), sorted(CHART_TYPES)
+    model, names = classifier.network, sorted(CHART_TYPES)
+    size = int(model.input_shape[1])
     while batch := list(itertools.islice(files, batch_size)):
         read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size)))
         good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
-        probabilities = type_probabilities(model, np.stack([read[i][1] for i in good])) if good else []
+        pictures = np.stack([read[i][1] for i in good]) if good else None
+        probabilities = (
+            type_probabilities(model, pictures, temperature=classifier.temperature) if good else []
+        )
         found = zip(good, probabilities, strict=True)
         answers = {i: (names[int(p.argmax())], float(p.max())) for i, p in found}
         for i, (file, result) in enumerate(read):
             if i in answers:
-                yield ChartAnswer(file, *answers[i])
+                kind, probability = answers[i]
+                yield ChartAnswer(file, kind, probability, unsure=probability < classifier.threshold)
             else:
                 yield ChartAnswer(file, problem=result.reason)
 
@@ -310,10 +351,11 @@ def classify(
 ) -> list[tuple[str, float] | None]:
     """Each picture's chart type and probability, in the order of ``files``: ``[(type, probability), ...]``.
 
-    ``model``: a Keras model or a ``.keras`` file (default: the one notebook 05 or ``charts train``
-    saved). An unreadable file gets ``None`` and is skipped; its name and the reason are appended to
-    ``problems`` if given (else a warning says it). Nothing is written anywhere. Built on
-    :func:`iter_classify`, which gives the answers batch by batch.
+    ``model``: a Keras model or a ``.keras`` file (default: the model that ships with the course; the
+    type is its best guess, also where :func:`iter_classify` says it is unsure). An unreadable file gets
+    ``None`` and is skipped; its name and the reason are appended to ``problems`` if given (else a warning
+    says it). Nothing is written anywhere. Built on :func:`iter_classify`, which gives the answers batch by
+    batch, with whether each is unsure.
     """
     results: list[tuple[str, float] | None] = []
     for answer in iter_classify(files, model):

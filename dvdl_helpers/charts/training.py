@@ -31,7 +31,7 @@ RECIPE = dict(
     label_smoothing=0.0,
 )
 #: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
-CHOSEN_RECIPE = "v8"
+CHOSEN_RECIPE = "v7-context"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
@@ -156,19 +156,29 @@ def accuracy_interval(model, images: np.ndarray, labels: np.ndarray) -> stats.In
     return stats.wilson_interval(right, len(labels))
 
 
-def calibrate(model, val_images: np.ndarray, val_labels: np.ndarray, size: int) -> dict:
-    """Temperature from the validation charts, then the "unsure" threshold from the choose halves.
+def calibrate(model, size: int) -> dict:
+    """The temperature and the "unsure" threshold, both chosen on the choose halves of the real charts.
 
-    Returns ``temperature``, ``threshold`` and, per choose half, the :func:`.calibration.reject_score`
-    there ("unsure" right for box plots, wrong for the seven types).
+    The temperature is fitted to the real charts of the seven types, not to the generated validation
+    charts: there, in the generator's own looks, the network is *under*-confident (it trained with
+    augmentation and dropout), and a temperature fitted there would make its answers on real charts more
+    over-confident still. Returns ``temperature``, ``threshold`` and, per choose half, the
+    :func:`.calibration.reject_score` there ("unsure" right for box plots, wrong for the seven types).
     """
-    temperature = calibration.fit_temperature(type_logits(model, val_images), val_labels)
     halves = [sources.load_source(source, "choose", size) for source in sources.SOURCES]
-    sets = [(type_probabilities(model, c.x, temperature=temperature), c.types) for c in halves]
+    logits = [type_logits(model, half.x) for half in halves]
+    known = np.concatenate([lg[:, half.known] for lg, half in zip(logits, halves, strict=True)], axis=1)
+    names = sorted(CHART_TYPES)
+    labels = np.concatenate([[names.index(t) for t in half.types[half.known]] for half in halves])
+    temperature = calibration.fit_temperature(known, labels)
+    sets = [
+        (calibration.probabilities(lg, temperature), half.types)
+        for lg, half in zip(logits, halves, strict=True)
+    ]
     threshold = calibration.choose_threshold(sets)
     rejects = {
-        f"{c.source} (choose half)": calibration.reject_score(truth, calibration.answers(probs, threshold))
-        for c, (probs, truth) in zip(halves, sets, strict=True)
+        f"{half.source} (choose half)": calibration.reject_score(truth, calibration.answers(probs, threshold))
+        for half, (probs, truth) in zip(halves, sets, strict=True)
     }
     return dict(temperature=round(temperature, 3), threshold=threshold, reject_scores=rejects)
 
@@ -288,7 +298,11 @@ def train_classifier(
         "held-out style": accuracy_interval(model, held_x, held_y),
         **score_on_real_charts(model, size),
     }
-    calibrated = calibrate(model, images[masks["val"]], labels[masks["val"]], size)
+    calibrated = calibrate(model, size)
+    val_logits = type_logits(model, images[masks["val"]])
+    calibrated["validation_temperature"] = round(
+        calibration.fit_temperature(val_logits, labels[masks["val"]]), 3
+    )
     reject = {name: dict(reject_score=round(v, 3)) for name, v in calibrated.pop("reject_scores").items()}
     if final:
         confirmed, confirm_rejects = confirm(model, size, calibrated["temperature"], calibrated["threshold"])

@@ -29,9 +29,13 @@ from ..charts import dataset, real
 COMMANDS = ("generate", "classify", "train")
 FORMATS = ("text", "csv", "jsonl")
 CLASSIFY_EPILOG = """\
+model: the one that ships with the course, unless --model names another; its answers below its 'unsure'
+threshold (from its model card) read 'unsure (bar?)': the best guess, not trusted.
+
 output: text prints 'type  probability  file' per picture on stdout and 'skipped: file: reason' on
 stderr; csv and jsonl print one row per file on stdout, skipped ones included (their 'problem' column
-says why). Results appear batch by batch, so an interrupted run keeps what it printed.
+says why; 'unsure' and 'model' say how sure and which model). Results appear batch by batch, so an
+interrupted run keeps what it printed.
 
 exit status: 0 every file classified; 1 some skipped (each named with its reason); 2 nothing classified
 (no pictures found, none readable, no model) or a usage error; 130 interrupted (Ctrl-C)."""
@@ -52,7 +56,8 @@ def _classify(a: argparse.Namespace) -> int:
         print("no pictures found in", " ".join(map(_shown, a.inputs)), file=sys.stderr)
         return 2
     try:
-        answers = real.iter_classify(files, a.model, batch_size=a.batch_size)
+        classifier = real.open_classifier(a.model)
+        answers = real.iter_classify(files, classifier, batch_size=a.batch_size)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
@@ -63,7 +68,10 @@ def _classify(a: argparse.Namespace) -> int:
     for stream in (sys.stdout, sys.stderr):  # a name Python cannot encode is escaped, never a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    header, line = _formatter(a.format)
+    if a.format == "text" and not a.quiet:  # which model answers, on stderr: stdout stays one line per file
+        unsure = f", 'unsure' below {classifier.threshold:.0%}" if classifier.threshold else ""
+        print(f"answers of the {classifier.name} model{unsure}", file=sys.stderr)
+    header, line = _formatter(a.format, classifier.name)
     if header is not None:
         print(header, flush=True)
     counts = {"classified": 0, "skipped": 0}
@@ -88,25 +96,29 @@ def _classify(a: argparse.Namespace) -> int:
     return 2 if not counts["classified"] else 1 if counts["skipped"] else 0
 
 
-def _formatter(form: str) -> tuple[str | None, Callable[[real.ChartAnswer], tuple[str, TextIO]]]:
-    """The header line (csv) and, per answer, its line and stream; csv/jsonl columns are its fields."""
+def _formatter(
+    form: str, model: str = ""
+) -> tuple[str | None, Callable[[real.ChartAnswer], tuple[str, TextIO]]]:
+    """The header line (csv) and, per answer, its line and stream; csv/jsonl columns are its fields and
+    the ``model`` that answered."""
     if form == "text":
 
         def text(answer: real.ChartAnswer) -> tuple[str, TextIO]:
             if answer.problem is None:
-                return f"{answer.type:>9}  {answer.probability:6.1%}  {_shown(answer.file)}", sys.stdout
+                kind = f"unsure ({answer.type}?)" if answer.unsure else answer.type
+                return f"{kind:>9}  {answer.probability:6.1%}  {_shown(answer.file)}", sys.stdout
             return f"skipped: {_shown(answer.file)}: {answer.problem}", sys.stderr
 
         return None, text
     columns = [field.name for field in dataclasses.fields(real.ChartAnswer)]
 
     def cells(answer: real.ChartAnswer) -> dict:
-        values = {name: getattr(answer, name) for name in columns}
+        values = {name: getattr(answer, name) for name in columns} | {"model": model}
         return {k: _shown(v) if isinstance(v, Path) else v for k, v in values.items()}
 
     if form == "jsonl":
         return None, lambda answer: (json.dumps(cells(answer)), sys.stdout)  # ASCII: safe in any pipe
-    return _csv_line(columns), lambda answer: (_csv_line(cells(answer).values()), sys.stdout)
+    return _csv_line([*columns, "model"]), lambda answer: (_csv_line(cells(answer).values()), sys.stdout)
 
 
 def _csv_line(values: Iterable[object]) -> str:
@@ -183,7 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--model",
         type=Path,
         default=None,
-        help=f"a saved classifier (default: {paths.display_path(real.default_model_path())})",
+        help="a saved classifier, e.g. yours from notebook 05 or 'train' "
+        f"({paths.display_path(real.default_model_path())}); default: the model that ships with the course",
     )
     cls.add_argument("--format", choices=FORMATS, default="text", help="output (default: text)")
     cls.add_argument(
