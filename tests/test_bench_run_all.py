@@ -144,3 +144,18 @@ def test_tensorboard_headline_gives_both_start_times_and_their_ratio(run_all):
     record = {"median_s": {"tensorboard": 6.0, "dvdl-tensorboard": 1.5}, "speedup": 4.0}
     (line,) = run_all.headlines({"tensorboard": record})
     assert "1.5 s" in line and "6.0 s" in line and "**4.0× sooner**" in line, line
+
+
+def test_the_classifier_section_comes_from_the_model_card(page):
+    card = dict(
+        trained_by="python -m dvdl_helpers.charts train --ship",
+        train_s=420,
+        machine="a CPU",
+        temperature=1.5,
+        threshold=0.4,
+        scores={"chartjs (confirm half)": dict(value=0.9, low=0.85, high=0.94, n=120, confidence=0.95)},
+    )
+    lines = page.classifier_section(card)
+    assert "| chartjs (confirm half) | 0.900 | 0.85–0.94 | 120 |" in lines
+    assert any("7.0 min on a CPU" in line for line in lines)
+    assert page.classifier_section(None) == [] and page.classify_section([]) == []
