@@ -25,13 +25,13 @@ from .real import INPUT_SIZE, load_prepared_charts, save_classifier, type_logits
 #: rate and label smoothing.
 RECIPE = dict(
     size=INPUT_SIZE,
-    network=dict(filters=(16, 32, 64, 128), contrast=0.4, brightness=0.2, zoom=0.1, shift=0.08, flip=True),
+    network=dict(filters=(24, 48, 96, 192), contrast=0.4, brightness=0.2, zoom=0.1, shift=0.08, flip=True),
     batch_size=32,
     learning_rate=2e-3,
     label_smoothing=0.0,
 )
 #: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
-CHOSEN_RECIPE = "v7-context"
+CHOSEN_RECIPE = "v9-wide"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
