@@ -4,7 +4,13 @@ Notebook 01 writes softmax regression by hand before using :func:`softmax_regres
 explains :func:`convnet` layer by layer. Trained models are shared between notebooks through files under
 ``artifacts/models/`` (:data:`CONVNET_FILE`, ...), written by :func:`save_model` and read by
 :func:`load_model`; :func:`load_or_train_convnet` and :func:`load_or_train_softmax` train a stand-in when a
-notebook runs before the one that saves its model.
+notebook runs before the one that saves its model. Notebook 06's long-run autoencoders ship with the
+package (:data:`SHIPPED_DIR`, :func:`load_shipped_autoencoder`).
+
+Calling a trained model, ``model(x).numpy()``, is what the notebooks do for inputs that fit in one batch
+(a few hundred small images), as Keras' ``predict`` docstring advises: ``predict`` first traces a graph
+for the model (0.4–0.7 s each on a 2-core CPU) and then loops batch by batch, which pays off only for
+many or large inputs. A call returns a tensor; ``.numpy()`` makes it an array.
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ SOFTMAX_FILE = "mnist_softmax.keras"
 
 #: Layers that :func:`load_or_train_convnet` requires in a loaded model.
 CONVNET_LAYERS = ("image", "conv1", "pool1", "conv2", "pool2", "fc1", "logits")
+
+#: Trained models that ship inside the package (not under ``artifacts/``): notebook 06's long-run chart
+#: autoencoders and the PCA fitted on the same charts. Model card: ``shipped/README.md``; remade by
+#: ``tools/train_shipped_autoencoders.py``.
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+SHIPPED_PCA_FILE = "chart_pca.npz"
 
 
 def softmax_regression(
@@ -247,21 +259,28 @@ def chart_autoencoder(
     filters: tuple[int, ...] = (16, 32, 64),
     hidden: int = 64,
     activation: str = "elu",
+    upsampling: str = "transposed",
     name: str = "chart_autoencoder",
 ) -> tuple[keras.Model, keras.Model, keras.Model]:
     """Build notebook 06's convolutional autoencoder: ``(autoencoder, encoder, decoder)``.
 
     Encoder: one stride-2 3×3 convolution per entry of ``filters`` (each halves the image), flatten,
     dense ``hidden``, dense ``latent_dim`` with no activation (the *code*, layer ``code``). Decoder: the
-    mirror image, dense ``hidden`` → dense → reshape → stride-2 transposed convolutions, the last with one
-    channel and a sigmoid, so it outputs pixels in [0, 1] (ink 1, paper 0). ``autoencoder`` is
-    ``decoder(encoder(image))``; the three share their weights. The height and width must be divisible
-    by ``2 ** len(filters)``.
+    mirror image, dense ``hidden`` → dense ``expand`` → reshape → one stride-2 3×3 transposed convolution
+    per halving (``deconv<i>``), the last (``pixels``) with one channel and a sigmoid, so it outputs pixels
+    in [0, 1] (ink 1, paper 0). A stride-2 3×3 transposed convolution reaches every other output pixel
+    twice as often as its neighbours, which shows as a checkerboard until training evens it out
+    (notebook 06); ``upsampling="nearest"`` or ``"bilinear"`` doubles the size with ``UpSampling2D``
+    (``up<i>``) and paints with an ordinary 3×3 convolution (``upconv<i>``) instead: the same parameters,
+    no uneven overlap, about 4× the decoder's arithmetic. ``autoencoder`` is ``decoder(encoder(image))``;
+    the three share their weights. The height and width must be divisible by ``2 ** len(filters)``.
     """
     height, width, channels = input_shape
     step = 2 ** len(filters)
     if height % step or width % step:
         raise ValueError(f"height and width must be multiples of {step}, got {height}×{width}")
+    if upsampling not in ("nearest", "bilinear", "transposed"):
+        raise ValueError(f"upsampling must be 'nearest', 'bilinear' or 'transposed', got {upsampling!r}")
     small = (height // step, width // step, filters[-1])  # the last feature maps' shape
 
     image = keras.Input(shape=input_shape, name="image")
@@ -279,15 +298,18 @@ def chart_autoencoder(
     x = layers.Reshape(small, name="reshape")(x)
     for index, count in enumerate([*filters[-2::-1], channels], start=1):
         last = index == len(filters)
-        x = layers.Conv2DTranspose(
-            count,
-            3,
-            strides=2,
-            padding="same",
+        settings = dict(
             activation="sigmoid" if last else activation,
             dtype="float32" if last else None,
-            name="pixels" if last else f"deconv{index}",
-        )(x)
+            padding="same",
+        )
+        if upsampling == "transposed":
+            x = layers.Conv2DTranspose(
+                count, 3, strides=2, name="pixels" if last else f"deconv{index}", **settings
+            )(x)
+        else:
+            x = layers.UpSampling2D(2, interpolation=upsampling, name=f"up{index}")(x)
+            x = layers.Conv2D(count, 3, name="pixels" if last else f"upconv{index}", **settings)(x)
     decoder = keras.Model(code_in, x, name="decoder")
 
     autoencoder = keras.Model(image, decoder(encoder(image)), name=name)
@@ -369,6 +391,34 @@ def linear_autoencoder(
     return autoencoder, encoder, decoder
 
 
+class PixelErasing(layers.Layer):
+    """While training, set each pixel to 0 (paper) with probability ``rate``; called afterwards, pass it on.
+
+    The *masking noise* of a denoising autoencoder (notebook 06): in front of an autoencoder trained to
+    give back the clean image, it makes the network redraw what was erased. Fresh pixels are erased at
+    every step (``seed`` seeds the sequence). Unlike ``Dropout`` it does not scale the kept pixels up.
+    """
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"rate must be in [0, 1), got {rate}")
+        self.rate = rate
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs: Any, training: bool = False) -> Any:
+        """Erase pixels when ``training``; otherwise return ``inputs`` unchanged."""
+        if not training or not self.rate:
+            return inputs
+        keep = keras.random.uniform(keras.ops.shape(inputs), seed=self.seed_generator) >= self.rate
+        return inputs * keras.ops.cast(keep, inputs.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        """The layer's settings, so that a model holding it can be saved."""
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
 def side_by_side(named_models: dict[str, keras.Model], input_shape: tuple[int, ...]) -> keras.Model:
     """Join models that read the same input into one model with one output per name (a dict).
 
@@ -381,3 +431,73 @@ def side_by_side(named_models: dict[str, keras.Model], input_shape: tuple[int, .
     image = keras.Input(shape=input_shape, name="image")
     outputs = {name: model(image) for name, model in named_models.items()}
     return keras.Model(image, outputs, name="side_by_side")
+
+
+def _shipped_autoencoder_path(name: str) -> Path:
+    return SHIPPED_DIR / f"chart_autoencoder_{name}.npz"
+
+
+def shipped_autoencoders() -> list[str]:
+    """Names of the chart autoencoders that ship with the package (``conv_2``, ...), sorted."""
+    return sorted(
+        p.stem.removeprefix("chart_autoencoder_") for p in SHIPPED_DIR.glob("chart_autoencoder_*.npz")
+    )
+
+
+def save_shipped_autoencoder(autoencoder: keras.Model, path: Path | str) -> Path:
+    """Write a :func:`chart_autoencoder`'s weights as float16 (half the size; no optimizer), with its shape.
+
+    :func:`load_shipped_autoencoder` rebuilds the network with :func:`chart_autoencoder` and reads them
+    back. Rounding the weights to float16 changes reconstructions by about 1e-3 of a pixel's range.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    encoder = autoencoder.get_layer("encoder")
+    arrays = {f"w{i:02d}": np.asarray(w).astype("float16") for i, w in enumerate(autoencoder.get_weights())}
+    np.savez_compressed(
+        path,
+        input_shape=np.array(autoencoder.input_shape[1:]),
+        latent_dim=np.array(encoder.output_shape[-1]),
+        **arrays,
+    )
+    return path
+
+
+def load_shipped_autoencoder(name: str) -> tuple[keras.Model, keras.Model, keras.Model]:
+    """Load a shipped chart autoencoder by name (e.g. ``"conv_32"``): ``(autoencoder, encoder, decoder)``.
+
+    The names, how each was trained and its scores: ``dvdl_helpers/shipped/README.md``. The models are
+    not compiled (compile one to train it further).
+    """
+    path = _shipped_autoencoder_path(name)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no shipped autoencoder {name!r} ({path} is missing); shipped: "
+            f"{shipped_autoencoders() or 'none'}. python tools/train_shipped_autoencoders.py makes them "
+            "again (see shipped/README.md)"
+        )
+    with np.load(path) as saved:
+        shape = tuple(int(side) for side in saved["input_shape"])
+        latent_dim = int(saved["latent_dim"])
+        weights = [saved[key] for key in sorted(k for k in saved.files if k.startswith("w"))]
+    autoencoder, encoder, decoder = chart_autoencoder(shape, latent_dim=latent_dim, name=name)
+    expected = [tuple(w.shape) for w in autoencoder.weights]
+    if [w.shape for w in weights] != expected:
+        raise ValueError(f"{path}: its weights do not fit chart_autoencoder{shape, latent_dim}; remake it")
+    autoencoder.set_weights([w.astype("float32") for w in weights])
+    return autoencoder, encoder, decoder
+
+
+def load_shipped_pca() -> tuple[np.ndarray, np.ndarray]:
+    """The PCA fitted on the shipped autoencoders' training charts: ``(mean, components)``, float32.
+
+    ``mean`` is one flattened image, ``components`` one row per component (largest variance first), so
+    ``k`` components redraw flat images ``x`` as ``mean + (x - mean) @ c.T @ c`` with ``c = components[:k]``.
+    """
+    path = SHIPPED_DIR / SHIPPED_PCA_FILE
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: python tools/train_shipped_autoencoders.py makes it again"
+        )
+    with np.load(path) as saved:
+        return saved["mean"].astype("float32"), saved["components"].astype("float32")

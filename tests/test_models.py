@@ -442,6 +442,128 @@ def test_chart_autoencoder_a_few_steps_reduce_the_reconstruction_error():
     assert autoencoder.evaluate(x, x, verbose=0) < 0.5 * before
 
 
+@pytest.mark.parametrize("upsampling", ["nearest", "bilinear"])
+def test_chart_autoencoder_upsampling_decoder_has_the_same_parameters(upsampling):
+    autoencoder, _, decoder = models.chart_autoencoder((48, 48, 1), latent_dim=2, upsampling=upsampling)
+    names = ["hidden", "expand", "reshape", "up1", "upconv1", "up2", "upconv2", "up3", "pixels"]
+    assert [layer.name for layer in decoder.layers[1:]] == names
+    assert autoencoder.count_params() == 344_131 and autoencoder.output_shape == (None, 48, 48, 1)
+
+
+def test_chart_autoencoder_upsampling_has_no_uneven_overlap_and_transposed_has():
+    ones = np.ones((1, 6, 6, 1), "float32")
+    reached = {}
+    for upsampling in ("transposed", "nearest"):
+        _, _, decoder = models.chart_autoencoder((48, 48, 1), filters=(1, 1, 1), upsampling=upsampling)
+        layer = decoder.get_layer("pixels")  # one channel in, one out: a kernel of 0.1 counts the inputs
+        layer.set_weights([np.full_like(layer.get_weights()[0], 0.1), np.zeros(1, "float32")])
+        inputs = keras.layers.UpSampling2D(2)(ones) if upsampling == "nearest" else ones
+        out = np.asarray(layer(inputs), dtype="float64")[0, 2:-2, 2:-2, 0]
+        reached[upsampling] = np.log(out / (1 - out)) / 0.1  # undo the sigmoid
+    assert np.allclose(np.unique(np.round(reached["transposed"], 2)), [1, 2, 4], atol=1e-3)
+    assert np.allclose(reached["nearest"], 9, atol=1e-3)
+
+
+def test_chart_autoencoder_rejects_an_unknown_upsampling():
+    with pytest.raises(ValueError, match="upsampling"):
+        models.chart_autoencoder((48, 48, 1), upsampling="cubic")
+
+
+def test_pixel_erasing_erases_while_training_only_and_leaves_the_input_alone():
+    layer = models.PixelErasing(0.5, seed=0)
+    x = np.ones((4, 32, 32, 1), "float32")
+    erased = np.asarray(layer(x, training=True))
+    assert set(np.unique(erased)) == {0.0, 1.0}, "kept pixels are not scaled up (unlike Dropout)"
+    assert 0.45 <= float(np.mean(erased == 0)) <= 0.55
+    assert not np.array_equal(np.asarray(layer(x, training=True)), erased), "fresh pixels at every step"
+    np.testing.assert_array_equal(np.asarray(layer(x)), x)
+    assert np.all(x == 1), "the input is not modified"
+
+
+def test_pixel_erasing_rejects_a_rate_outside_0_1_and_saves_its_settings():
+    for rate in (-0.1, 1.0):
+        with pytest.raises(ValueError, match="rate"):
+            models.PixelErasing(rate)
+    config = models.PixelErasing(0.3, seed=4).get_config()
+    assert config["rate"] == 0.3 and config["seed"] == 4
+
+
+# --- the shipped autoencoders (notebook 06's finale) ---
+
+
+def test_every_shipped_autoencoder_loads_and_redraws_pixels():
+    names = models.shipped_autoencoders()
+    assert names == ["conv_2", "conv_32", "conv_8", "conv_bce", "denoise_32"]
+    x = np.random.default_rng(0).random((3, 48, 48, 1)).astype("float32")
+    for name in names:
+        autoencoder, encoder, decoder = models.load_shipped_autoencoder(name)
+        latent = 2 if name == "conv_2" else 8 if name == "conv_8" else 32
+        assert encoder.output_shape == (None, latent), name
+        out = np.asarray(autoencoder(x))
+        assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1, name
+        assert np.any(autoencoder.get_layer("encoder").get_layer("code").kernel.numpy()), "weights loaded"
+
+
+def test_shipped_autoencoders_are_small_and_documented():
+    files = sorted(models.SHIPPED_DIR.glob("*.npz"))
+    assert sum(f.stat().st_size for f in files) < 5_000_000, "a few MB at most"
+    card = (models.SHIPPED_DIR / "README.md").read_text()
+    for name in models.shipped_autoencoders():
+        assert name in card, f"{name} missing from the model card"
+    assert "tools/train_shipped_autoencoders.py" in card
+
+
+def test_pyproject_ships_the_model_files():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(models.__file__).parents[1] / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["dvdl_helpers"]
+    assert "shipped/*.npz" in patterns and "shipped/README.md" in patterns
+
+
+def test_shipped_pca_has_orthonormal_components():
+    mean, components = models.load_shipped_pca()
+    assert mean.shape == (48 * 48,) and components.shape == (32, 48 * 48)
+    np.testing.assert_allclose(components @ components.T, np.eye(32), atol=1e-4)
+
+
+def test_save_and_load_shipped_autoencoder_round_trip(tmp_path, monkeypatch):
+    keras.utils.set_random_seed(0)
+    autoencoder, _, _ = models.chart_autoencoder((16, 16, 1), latent_dim=3, name="tiny")
+    monkeypatch.setattr(models, "SHIPPED_DIR", tmp_path)
+    models.save_shipped_autoencoder(autoencoder, tmp_path / "chart_autoencoder_tiny.npz")
+    assert models.shipped_autoencoders() == ["tiny"]
+    loaded, encoder, _ = models.load_shipped_autoencoder("tiny")
+    assert encoder.output_shape == (None, 3) and loaded.name == "tiny"
+    x = np.random.default_rng(0).random((2, 16, 16, 1)).astype("float32")
+    np.testing.assert_allclose(
+        np.asarray(loaded(x)), np.asarray(autoencoder(x)), atol=5e-3
+    )  # float16 weights
+
+
+def test_load_shipped_autoencoder_names_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "SHIPPED_DIR", tmp_path)
+    with pytest.raises(
+        FileNotFoundError, match=r"no shipped autoencoder .conv_3.*train_shipped_autoencoders"
+    ):
+        models.load_shipped_autoencoder("conv_3")
+    with pytest.raises(FileNotFoundError, match=r"chart_pca\.npz"):
+        models.load_shipped_pca()
+
+
+def test_load_shipped_autoencoder_refuses_weights_of_another_shape(tmp_path, monkeypatch):
+    autoencoder, _, _ = models.chart_autoencoder((16, 16, 1), latent_dim=3, name="tiny")
+    monkeypatch.setattr(models, "SHIPPED_DIR", tmp_path)
+    path = models.save_shipped_autoencoder(autoencoder, tmp_path / "chart_autoencoder_tiny.npz")
+    with np.load(path) as saved:
+        arrays = dict(saved)
+    arrays["w00"] = arrays["w00"][..., :2]  # a first kernel with fewer filters
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="do not fit"):
+        models.load_shipped_autoencoder("tiny")
+
+
 def test_linear_autoencoder_has_pca_shapes_and_no_activation():
     autoencoder, encoder, decoder = models.linear_autoencoder((16, 16, 1), latent_dim=3)
     assert encoder.output_shape == (None, 3)
