@@ -56,3 +56,10 @@ def test_choose_threshold_rejects_what_it_never_learned():
     threshold = calibration.choose_threshold([(probs, truth)])
     assert 1 / 7 < threshold <= 0.95
     assert calibration.reject_score(truth, calibration.answers(probs, threshold)) == 1.0
+
+
+def test_answers_keep_the_networks_own_choice_and_read_its_calibrated_probability():
+    scaled = np.array([[0.40, 0.45, 0.15, 0, 0, 0, 0]])  # after a temperature, "bar" leads by a hair
+    said = calibration.answers(scaled, 0.42, best=np.array([0]))  # the network itself answered "area"
+    assert said[0] == calibration.UNSURE  # 0.40 < 0.42: the answer's own probability decides
+    assert calibration.answers(scaled, 0.3, best=np.array([0]))[0] == "area"

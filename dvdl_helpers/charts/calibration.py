@@ -44,11 +44,19 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(min(TEMPERATURES, key=cross_entropy))
 
 
-def answers(probs: np.ndarray, threshold: float, types: Sequence[str] | None = None) -> np.ndarray:
-    """Each picture's type name, or :data:`UNSURE` where its highest probability is below ``threshold``."""
+def answers(
+    probs: np.ndarray, threshold: float, types: Sequence[str] | None = None, *, best: np.ndarray | None = None
+) -> np.ndarray:
+    """Each picture's type name, or :data:`UNSURE` where the probability of its answer is below ``threshold``.
+
+    ``best``: the answers' column indices (default: the most probable type in ``probs``); the course answers
+    with the network's own best type and reads its *calibrated* probability, so the temperature changes how
+    sure an answer is, never which answer it is.
+    """
     names = np.array(sorted(types or CHART_TYPES), dtype=object)
-    said = names[probs.argmax(axis=1)]
-    said[probs.max(axis=1) < threshold] = UNSURE
+    best = probs.argmax(axis=1) if best is None else np.asarray(best)
+    said = names[best]
+    said[probs[np.arange(len(best)), best] < threshold] = UNSURE
     return said
 
 
@@ -62,15 +70,19 @@ def reject_score(truth: Sequence[str], said: Sequence[str]) -> float:
     )
 
 
-def choose_threshold(sets: Sequence[tuple[np.ndarray, np.ndarray]]) -> float:
+def choose_threshold(sets: Sequence[tuple]) -> float:
     """The threshold (of :data:`THRESHOLDS`) with the best mean :func:`reject_score` over ``sets``.
 
-    ``sets``: ``(probabilities, true type names)`` per source. Ties go to the lower threshold (fewer
-    "unsure" answers).
+    ``sets``: ``(probabilities, true type names)`` per source, or ``(probabilities, true type names, best)``
+    with the answers' column indices (see :func:`answers`). Ties go to the lower threshold (fewer "unsure"
+    answers).
     """
 
     def mean_score(threshold: float) -> float:
-        return float(np.mean([reject_score(truth, answers(probs, threshold)) for probs, truth in sets]))
+        scores = [
+            reject_score(s[1], answers(s[0], threshold, best=s[2] if len(s) > 2 else None)) for s in sets
+        ]
+        return float(np.mean(scores))
 
     scores = [mean_score(t) for t in THRESHOLDS]
     return float(THRESHOLDS[int(np.argmax(scores))])

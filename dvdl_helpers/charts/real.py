@@ -26,6 +26,7 @@ from PIL import Image, ImageOps
 
 from .. import imageprep, paths
 from ..imageprep import PictureError
+from . import calibration
 from .clean import CHART_TYPES
 
 #: The input size of the course's chart classifier (pixels of the square gray picture).
@@ -332,12 +333,14 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
     while batch := list(itertools.islice(files, batch_size)):
         read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size)))
         good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
-        pictures = np.stack([read[i][1] for i in good]) if good else None
-        probabilities = (
-            type_probabilities(model, pictures, temperature=classifier.temperature) if good else []
-        )
-        found = zip(good, probabilities, strict=True)
-        answers = {i: (names[int(p.argmax())], float(p.max())) for i, p in found}
+        answers = {}
+        if good:
+            logits = type_logits(model, np.stack([read[i][1] for i in good]))
+            best = calibration.probabilities(logits).argmax(
+                1
+            )  # the network's answer, whatever the temperature
+            sure = calibration.probabilities(logits, classifier.temperature)[np.arange(len(good)), best]
+            answers = {i: (names[b], float(p)) for i, b, p in zip(good, best, sure, strict=True)}
         for i, (file, result) in enumerate(read):
             if i in answers:
                 kind, probability = answers[i]

@@ -171,14 +171,16 @@ def calibrate(model, size: int) -> dict:
     names = sorted(CHART_TYPES)
     labels = np.concatenate([[names.index(t) for t in half.types[half.known]] for half in halves])
     temperature = calibration.fit_temperature(known, labels)
-    sets = [
-        (calibration.probabilities(lg, temperature), half.types)
+    sets = [  # calibrated probabilities, true types, and the network's own answers
+        (calibration.probabilities(lg, temperature), half.types, calibration.probabilities(lg).argmax(1))
         for lg, half in zip(logits, halves, strict=True)
     ]
     threshold = calibration.choose_threshold(sets)
     rejects = {
-        f"{half.source} (choose half)": calibration.reject_score(truth, calibration.answers(probs, threshold))
-        for half, (probs, truth) in zip(halves, sets, strict=True)
+        f"{half.source} (choose half)": calibration.reject_score(
+            truth, calibration.answers(probs, threshold, best=best)
+        )
+        for half, (probs, truth, best) in zip(halves, sets, strict=True)
     }
     return dict(temperature=round(temperature, 3), threshold=threshold, reject_scores=rejects)
 
@@ -189,10 +191,11 @@ def confirm(model, size: int, temperature: float, threshold: float) -> tuple[dic
     scores, rejects = {}, {}
     for source in sources.SOURCES:
         charts = sources.load_source(source, "confirm", size)
-        probs = type_probabilities(model, charts.x, temperature=temperature)
-        said = calibration.answers(probs, threshold)
+        logits = type_logits(model, charts.x)
+        best = calibration.probabilities(logits).argmax(1)  # the network's answer: no temperature moves it
+        said = calibration.answers(calibration.probabilities(logits, temperature), threshold, best=best)
         name = f"{source} (confirm half)"
-        scores[name] = sources.score(charts, np.array(sorted(CHART_TYPES))[probs.argmax(1)])
+        scores[name] = sources.score(charts, np.array(sorted(CHART_TYPES))[best])
         unsure = said == calibration.UNSURE
         rejects[name] = dict(
             reject_score=round(calibration.reject_score(charts.types, said), 3),
@@ -246,10 +249,10 @@ def _machine_and_versions() -> dict:
     from .. import device
     from ..env import package_version, usable_cores
 
-    names = ("tensorflow", "keras", "numpy", "pillow", "matplotlib")
+    names = (("tensorflow", "tensorflow-cpu"), ("keras",), ("numpy",), ("pillow",), ("matplotlib",))
     return dict(
         machine=f"{device.cpu_name()} ({device.cpu_vector_units()}), {usable_cores()} cores",
-        versions={name: package_version(name) for name in names},
+        versions={name[0]: package_version(*name) for name in names},
     )
 
 
