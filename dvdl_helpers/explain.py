@@ -1,4 +1,7 @@
-"""Looking inside a trained network: activations, saliency, Grad-CAM, top images, ideal inputs.
+"""Looking inside a trained network: activations, saliency, Grad-CAM, top images, ideal inputs, checks.
+
+The checks test the explanations themselves: randomisation and cascading randomisation (does a map depend
+on what the network learned?) and deletion curves (does it point at what the score rests on?).
 
 Notebook 04 teaches what each method means; this module holds the plumbing so the notebook stays short.
 Every function takes images as N×28×28 (or N×28×28×1) arrays, either ``uint8`` 0–255 or floats
@@ -284,3 +287,80 @@ def roughness(maps: np.ndarray) -> np.ndarray:
     variation += np.abs(np.diff(maps, axis=2)).sum(axis=(1, 2))
     mass = maps.sum(axis=(1, 2))
     return np.divide(variation, mass, out=np.zeros_like(mass), where=mass > 0)
+
+
+def deletion_curves(
+    model: keras.Model,
+    images: np.ndarray,
+    maps: np.ndarray,
+    classes: Sequence[int] | np.ndarray | int | None = None,
+    *,
+    fractions: Sequence[float] = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5),
+    baseline: float = 0.0,
+    batch_size: int = 512,
+) -> np.ndarray:
+    """Return each image's class probability as the pixels its map ranks highest are deleted: N×F.
+
+    The deletion (occlusion) test of an explanation's faithfulness (Samek et al., 2017; Petsiuk et al.,
+    2018): for each fraction f of ``fractions``, the f·H·W pixels with the largest map values are set to
+    ``baseline`` (0: blank paper) and the softmax probability of the class is read again. A map that
+    points at what the network really uses makes the probability fall fast: a small
+    :func:`deletion_area`. Compare with a random map, which deletes pixels in a random order. Ties keep
+    pixel order. ``classes`` defaults to the class predicted for the intact image; inputs are not changed.
+    """
+    x = to_model_input(images)
+    maps = np.asarray(maps, dtype=np.float64)
+    if maps.shape != x.shape[:3]:
+        raise ValueError(f"Expected one H×W map per image, shape {x.shape[:3]}, got {maps.shape}.")
+    fractions = np.asarray(fractions, dtype=np.float64)
+    if fractions.ndim != 1 or not len(fractions) or fractions.min() < 0 or fractions.max() > 1:
+        raise ValueError(f"fractions must be a non-empty list of values in [0, 1], got {fractions.tolist()}.")
+    count, pixels = len(x), x.shape[1] * x.shape[2]
+    targets = _class_indices(classes, model(x, training=False)).numpy()
+    order = np.argsort(-maps.reshape(count, pixels), axis=1, kind="stable")
+    # rank[i, p] = the position of pixel p in image i's deletion order
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(pixels)[None].repeat(count, axis=0), axis=1)
+    flat = x.reshape(count, pixels, -1)
+    deleted = np.stack(
+        [np.where((rank < round(f * pixels))[..., None], baseline, flat) for f in fractions]
+    ).reshape(len(fractions) * count, *x.shape[1:])
+    probabilities = np.concatenate(
+        [
+            tf.nn.softmax(model(deleted[part], training=False)).numpy()
+            for part in _batches(len(deleted), batch_size)
+        ]
+    ).reshape(len(fractions), count, -1)
+    return probabilities[:, np.arange(count), targets].T.astype(np.float32)
+
+
+def deletion_area(curves: np.ndarray, fractions: Sequence[float]) -> np.ndarray:
+    """Return the area under each deletion curve (trapezoids over ``fractions``), divided by its width.
+
+    A mean probability over the deleted range: lower means the map found the pixels the score rests on.
+    """
+    curves, fractions = np.asarray(curves, dtype=np.float64), np.asarray(fractions, dtype=np.float64)
+    if curves.ndim != 2 or curves.shape[1] != len(fractions) or len(fractions) < 2:
+        raise ValueError(f"Expected N×{len(fractions)} curves over at least 2 fractions, got {curves.shape}.")
+    return np.trapezoid(curves, fractions, axis=1) / (fractions[-1] - fractions[0])
+
+
+def cascading_randomization(model: keras.Model, *, seed: int = 0) -> dict[str, keras.Model]:
+    """Return copies of ``model`` whose weighted layers are randomised one more at a time, from the top.
+
+    The cascading randomisation test of Adebayo et al. (2018). Keys are the weighted layers from the
+    output down (``"logits"``, ``"fc1"``, ...); the model under a key has fresh weights (those of
+    :func:`randomized_copy` with ``seed``) in that layer and every layer above it, and the trained ones
+    below. An explanation that depends on what the network learned changes as soon as the top layers
+    lose their weights. ``model`` is not changed.
+    """
+    fresh = randomized_copy(model, seed=seed)
+    weighted = [layer.name for layer in model.layers if layer.weights][::-1]
+    result = {}
+    for depth, name in enumerate(weighted, start=1):
+        copy = keras.models.clone_model(model)
+        copy.set_weights(model.get_weights())
+        for randomised in weighted[:depth]:
+            copy.get_layer(randomised).set_weights(fresh.get_layer(randomised).get_weights())
+        result[name] = copy
+    return result

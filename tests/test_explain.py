@@ -276,3 +276,75 @@ def test_roughness_is_lower_for_smoother_maps():
     assert explain.roughness(np.zeros((2, 5, 5))).tolist() == [0.0, 0.0]
     with pytest.raises(ValueError, match="N×H×W"):
         explain.roughness(np.zeros((5, 5)))
+
+
+@pytest.fixture(scope="module")
+def left_half_model() -> keras.Model:
+    """A linear model whose class-0 logit is the ink in the left half of the image, class 1's is 0."""
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(2)])
+    weights = np.zeros((784, 2), np.float32)
+    weights[(np.arange(784) % 28) < 14, 0] = 0.05
+    model.layers[-1].set_weights([weights, np.zeros(2, np.float32)])
+    return model
+
+
+def test_deletion_curves_start_intact_and_end_blank(left_half_model):
+    images = np.full((2, 28, 28), 255, np.uint8)
+    maps = np.random.default_rng(0).random((2, 28, 28))
+    curves = explain.deletion_curves(left_half_model, images, maps, 0, fractions=[0.0, 0.5, 1.0])
+    assert curves.shape == (2, 3) and curves.dtype == np.float32
+    intact = tf.nn.softmax(left_half_model(explain.to_model_input(images))).numpy()[:, 0]
+    np.testing.assert_allclose(curves[:, 0], intact, rtol=1e-5)
+    np.testing.assert_allclose(curves[:, -1], 0.5, rtol=1e-5)  # blank: both logits 0
+
+
+def test_deletion_curves_fall_faster_for_the_map_that_finds_the_evidence(left_half_model):
+    images = np.full((1, 28, 28), 255, np.uint8)
+    evidence = np.zeros((1, 28, 28))
+    evidence[:, :, :14] = 1.0  # the left half: where the class-0 score comes from
+    fractions = [0.0, 0.1, 0.25, 0.5]
+    found = explain.deletion_curves(left_half_model, images, evidence, 0, fractions=fractions)
+    missed = explain.deletion_curves(left_half_model, images, 1 - evidence, 0, fractions=fractions)
+    assert (np.diff(found[0]) < 0).all(), "deleting the evidence lowers the probability at every step"
+    np.testing.assert_allclose(missed[0], missed[0, 0], rtol=1e-5)  # deleting the right half changes nothing
+    assert explain.deletion_area(found, fractions)[0] < explain.deletion_area(missed, fractions)[0]
+
+
+def test_deletion_curves_default_to_the_predicted_class_and_keep_their_inputs(convnet, digits):
+    images, _ = digits
+    maps = explain.saliency_maps(convnet, images)
+    before_images, before_maps = images.copy(), maps.copy()
+    predicted = convnet(explain.to_model_input(images), training=False).numpy().argmax(axis=1)
+    np.testing.assert_allclose(
+        explain.deletion_curves(convnet, images, maps),
+        explain.deletion_curves(convnet, images, maps, predicted),
+    )
+    np.testing.assert_array_equal(images, before_images)
+    np.testing.assert_array_equal(maps, before_maps)
+
+
+def test_deletion_curves_and_area_reject_bad_input(convnet, digits):
+    images, _ = digits
+    with pytest.raises(ValueError, match="one H×W map per image"):
+        explain.deletion_curves(convnet, images, np.zeros((2, 28, 28)))
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        explain.deletion_curves(convnet, images, np.zeros((6, 28, 28)), fractions=[0.0, 1.5])
+    with pytest.raises(ValueError, match="curves"):
+        explain.deletion_area(np.zeros((2, 3)), [0.0, 1.0])
+    np.testing.assert_allclose(explain.deletion_area(np.array([[1.0, 0.0]]), [0.0, 0.5]), [0.5])
+
+
+def test_cascading_randomization_randomises_from_the_top_down(convnet):
+    before = [w.copy() for w in convnet.get_weights()]
+    cascade = explain.cascading_randomization(convnet, seed=0)
+    assert list(cascade) == ["logits", "fc1", "conv2", "conv1"]
+    fresh = explain.randomized_copy(convnet, seed=0)
+    for depth, model in enumerate(cascade.values(), start=1):
+        for index, name in enumerate(cascade):
+            expected = fresh if index < depth else convnet
+            for got, want in zip(
+                model.get_layer(name).get_weights(), expected.get_layer(name).get_weights(), strict=True
+            ):
+                np.testing.assert_array_equal(got, want, err_msg=f"{name} at depth {depth}")
+    for got, want in zip(convnet.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(got, want)  # the trained model is left alone
