@@ -3,7 +3,8 @@
 A score measured on a few hundred examples is itself a random quantity: another set of the same kind
 would give another number. :func:`wilson_interval` gives the interval of a plain accuracy (k right of n);
 :func:`bootstrap_interval` gives it for any score of ``(truth, predicted)`` by measuring it again on sets
-resampled from the one we have (per class, so that every class keeps its size). Notebook 03 teaches both.
+resampled from the one we have (per class, so that every class keeps its size). Notebook 01 teaches the
+Wilson interval; notebooks 03 and 05–07 use both.
 """
 
 from __future__ import annotations
