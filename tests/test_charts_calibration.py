@@ -63,3 +63,10 @@ def test_answers_keep_the_networks_own_choice_and_read_its_calibrated_probabilit
     said = calibration.answers(scaled, 0.42, best=np.array([0]))  # the network itself answered "area"
     assert said[0] == calibration.UNSURE  # 0.40 < 0.42: the answer's own probability decides
     assert calibration.answers(scaled, 0.3, best=np.array([0]))[0] == "area"
+
+
+def test_answer_and_confidence_keeps_the_uncalibrated_answer():
+    logits = np.array([[[3.0, 0.0, 2.9]], [[0.0, 0.0, 3.5]]])  # two looks of one picture
+    best, sure = calibration.answer_and_confidence(logits, 4.0)
+    assert best[0] == calibration.probabilities(logits).argmax()
+    assert sure[0] == pytest.approx(calibration.probabilities(logits, 4.0)[0, best[0]])

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from dvdl_helpers import env, paths
+from dvdl_helpers.charts import calibration
 
 RESULTS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
 
@@ -65,12 +66,10 @@ class Ensemble:
 
     def predict(self, x: np.ndarray, **options) -> np.ndarray:
         """Log of the mean probability: softmax of it gives the mean probability back."""
-        probabilities = []
-        for model in self.models:
-            logits = model.predict(x, **options)
-            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-            probabilities.append(exp / exp.sum(axis=1, keepdims=True))
-        return np.log(np.mean(probabilities, axis=0) + 1e-12)
+        mean = np.mean(
+            [calibration.probabilities(model.predict(x, **options)) for model in self.models], axis=0
+        )
+        return np.log(mean + 1e-12)
 
 
 def evaluate(name: str, files: list[Path]) -> None:

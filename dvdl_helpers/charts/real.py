@@ -222,9 +222,7 @@ def type_probabilities(
     saw mirrored charts in training). On the development set this was chosen over one look.
     ``temperature`` divides the logits first (:mod:`.calibration`: a calibrated model's is in its facts).
     """
-    logits = type_logits(model, images, mirror=mirror) / temperature
-    exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return np.mean(exp / exp.sum(axis=-1, keepdims=True), axis=0)
+    return calibration.probabilities(type_logits(model, images, mirror=mirror), temperature)
 
 
 def save_classifier(model, path: Path | str | None = None, **facts) -> Path:
@@ -336,10 +334,7 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
         answers = {}
         if good:
             logits = type_logits(model, np.stack([read[i][1] for i in good]))
-            best = calibration.probabilities(logits).argmax(
-                1
-            )  # the network's answer, whatever the temperature
-            sure = calibration.probabilities(logits, classifier.temperature)[np.arange(len(good)), best]
+            best, sure = calibration.answer_and_confidence(logits, classifier.temperature)
             answers = {i: (names[b], float(p)) for i, b, p in zip(good, best, sure, strict=True)}
         for i, (file, result) in enumerate(read):
             if i in answers:

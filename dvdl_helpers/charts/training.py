@@ -172,7 +172,7 @@ def calibrate(model, size: int) -> dict:
     labels = np.concatenate([[names.index(t) for t in half.types[half.known]] for half in halves])
     temperature = calibration.fit_temperature(known, labels)
     sets = [  # calibrated probabilities, true types, and the network's own answers
-        (calibration.probabilities(lg, temperature), half.types, calibration.probabilities(lg).argmax(1))
+        (calibration.probabilities(lg, temperature), half.types, calibration.answer_and_confidence(lg)[0])
         for lg, half in zip(logits, halves, strict=True)
     ]
     threshold = calibration.choose_threshold(sets)
@@ -192,7 +192,7 @@ def confirm(model, size: int, temperature: float, threshold: float) -> tuple[dic
     for source in sources.SOURCES:
         charts = sources.load_source(source, "confirm", size)
         logits = type_logits(model, charts.x)
-        best = calibration.probabilities(logits).argmax(1)  # the network's answer: no temperature moves it
+        best, _ = calibration.answer_and_confidence(logits)  # the network's answer: no temperature moves it
         said = calibration.answers(calibration.probabilities(logits, temperature), threshold, best=best)
         name = f"{source} (confirm half)"
         scores[name] = sources.score(charts, np.array(sorted(CHART_TYPES))[best])
