@@ -44,6 +44,15 @@ def artifacts(tmp_path, monkeypatch):
     return folder
 
 
+@pytest.fixture
+def close_figures() -> Iterator[None]:
+    """Close every pyplot figure after the test (the plots tests draw many)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="module")
 def digits() -> tuple[np.ndarray, np.ndarray]:
     """Six fake 'digits': a bright bar on black, at different places, as uint8 images, and labels."""
