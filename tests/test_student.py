@@ -57,6 +57,7 @@ def test_student_copy_keeps_everything_before_the_exercises(copies, original):
     assert [cell.source for cell in student.cells[:start]] == [cell.source for cell in teacher.cells[:start]]
 
 
+@pytest.mark.slow
 def test_student_copy_runs_up_to_the_first_exercise(copies, monkeypatch):
     """Execute notebook 00's student copy, for real, up to its exercises."""
     from nbclient import NotebookClient
