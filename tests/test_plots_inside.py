@@ -16,13 +16,11 @@ from dvdl_helpers import plots
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
-RNG = np.random.default_rng(0)
-DIGITS = RNG.integers(0, 256, size=(12, 28, 28)).astype(np.uint8)
-
 
 def test_padding_comparison_outlines_the_image_and_shares_one_scale():
-    padded = np.pad(DIGITS[0] / 255 - 0.5, 2)  # a centred image, zero padded by 2
-    maps = {"zero padding": RNG.random((28, 28)), "paper padding": 2 * RNG.random((28, 28))}
+    rng = np.random.default_rng(0)
+    padded = np.pad(rng.random((28, 28)) - 0.5, 2)  # a centred image, zero padded by 2
+    maps = {"zero padding": rng.random((28, 28)), "paper padding": 2 * rng.random((28, 28))}
     fig = plots.padding_comparison(padded, 2, maps, title="padding")
     assert fig._suptitle.get_text() == "padding"
     titles = [ax.get_title() for ax in fig.axes]
