@@ -41,8 +41,8 @@ test: setup  ## lint, unit tests, every notebook under strict nbval, then the br
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-test-fast: setup  ## unit tests only
-	$(BIN)/pytest tests
+test-fast: setup  ## unit tests, without the slow (training, TensorBoard) and browser ones
+	$(BIN)/pytest tests -m "not slow and not browser"
 
 outputs: setup  ## re-execute notebooks in place (NB=notebooks/01_....ipynb for one), as the tests do
 	$(BIN)/python tools/run_notebooks.py $(NB)

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from dvdl_helpers import env
 
@@ -42,9 +41,12 @@ def pytest_collectstart(collector):
 def pytest_collection_modifyitems(session, config, items):
     """Move ``after_notebooks`` tests behind the others; without a browser, set the browser tests aside."""
     items.sort(key=lambda item: item.get_closest_marker("after_notebooks") is not None)
-    chromium = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
     browser = [item for item in items if item.get_closest_marker("browser") is not None]
-    if browser and not os.access(chromium, os.X_OK):
+    if not browser:
+        return
+    from helpers import CHROMIUM as chromium  # tests/helpers.py: the browser tests put tests/ on sys.path
+
+    if not os.access(chromium, os.X_OK):
         items[:] = [item for item in items if item not in browser]
         config.hook.pytest_deselected(items=browser)
         _notes.append(

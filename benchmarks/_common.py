@@ -1,7 +1,8 @@
-"""What every benchmark shares: CPU-seconds timing, the machine record, the results file.
+"""What every benchmark shares: CPU-seconds timing, the machine record, the records folder.
 
 The benchmark scripts run from this folder (``python benchmarks/bench_x.py``), so ``import _common``
-finds this module without any ``sys.path`` edit.
+finds this module without any ``sys.path`` edit. Each benchmark keeps its records in one JSON-lines file,
+``RESULTS_DIR / "<name>.jsonl"`` (its ``RECORDS``), one line per run.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from pathlib import Path
 from dvdl_helpers import device
 from dvdl_helpers.env import package_version, usable_cores
 
-RESULTS = Path(__file__).resolve().parent / "results"
+#: The folder of every benchmark's records (``benchmarks/results``), which ``docs/measurements.md`` reads.
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+#: The batch of the original convolutional.py: the CNN benchmarks give ms/step at this batch size.
+STEP_BATCH = 64
+#: Packages published under several names: the version of whichever is installed is recorded.
+_PUBLISHED_AS = {"tensorflow": ("tensorflow", "tensorflow-cpu")}
 
 try:
     import resource  # Unix: CPU time of finished child processes (pool workers, mogrify)
@@ -46,14 +52,13 @@ def machine(*packages: str) -> dict[str, object]:
         "platform": platform.platform(),
         "python": platform.python_version(),
     }
-    record.update({name: package_version(name) for name in packages})
+    record.update({name: package_version(*_PUBLISHED_AS.get(name, (name,))) for name in packages})
     return record
 
 
-def append_result(name: str, record: dict, folder: Path = RESULTS) -> Path:
-    """Append ``record`` as one JSON line to ``<folder>/<name>.jsonl`` (default: ``benchmarks/results``)."""
-    path = Path(folder) / f"{name}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as file:
+def append_record(records: Path, record: dict) -> Path:
+    """Append ``record`` as one JSON line to the file ``records`` (its folder made if need be); return it."""
+    records.parent.mkdir(parents=True, exist_ok=True)
+    with records.open("a") as file:
         file.write(json.dumps(record) + "\n")
-    return path
+    return records

@@ -17,22 +17,18 @@ the CPU seconds (of this process and its workers) give charts per CPU second, wh
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
-from _common import cpu_seconds
+from _common import RESULTS_DIR, append_record, cpu_seconds, load_average, machine
 
-from dvdl_helpers import charts, device
+from dvdl_helpers import charts, paths
 
-RESULTS = Path(__file__).resolve().parent / "results" / "charts.jsonl"
+RECORDS = RESULTS_DIR / "charts.jsonl"
 
 
 def pool_start_seconds(jobs: int) -> float:
@@ -89,12 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="15 charts per type instead of 100")
     ap.add_argument("--per-type", type=int, default=None)
     ap.add_argument("--repeat", type=int, default=1, help="runs per setting, the fastest is kept")
-    ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON lines file (default {RESULTS.name})")
+    ap.add_argument("--out", type=Path, default=RECORDS, help=f"JSON lines file (default {RECORDS.name})")
     args = ap.parse_args(argv)
     per_type = args.per_type or (15 if args.quick else 100)
     cores = charts.default_jobs()
     charts.draw_chart("bar", [1, 2, 3])  # warm up this process (fonts), as a worker is by its first chart
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    facts = machine("numpy", "matplotlib", "pillow")  # before the runs: the load when they started
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for style, size in (("train", 128), ("train", 64), ("varied", 128)):
@@ -116,20 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         per_type=per_type,
         repeat=args.repeat,
-        cpu=device.cpu_name(),
+        machine=facts,
         cores=cores,
-        load_avg_1min_before=load,
-        load_avg_1min_after=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        load_avg_1min_after=load_average(),
         pool_start_s=round(pool_start_seconds(cores), 2) if cores > 1 else 0.0,
-        python=platform.python_version(),
-        versions={p: version(p) for p in ("numpy", "matplotlib", "pillow")},
         results=results,
         real_charts=real_chart_score(),
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("a") as f:
-        f.write(json.dumps(record) + "\n")
-    print(f"Chart generator on {record['cpu']} ({cores} cores), matplotlib {version('matplotlib')}")
+    append_record(args.out, record)
+    print(f"Chart generator on {facts['cpu']} ({cores} cores), matplotlib {facts['matplotlib']}")
+    load = facts["load_avg_1min"]
     print(f"{per_type} charts per type, 7 types, best of {args.repeat}; load average {load} before")
     print(f"'spawn' pool start with {cores} jobs alone: {record['pool_start_s']} s (included below)\n")
     print("| generator | size | jobs | charts | wall s | charts/s | × 1 job | CPU s | charts per CPU s |")
@@ -150,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(trained in the {score['setting']} setting{by}): "
             f"balanced accuracy {score['balanced_accuracy']}"
         )
+    print(f"appended to {paths.display_path(args.out)}")
     return 0
 
 

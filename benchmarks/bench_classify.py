@@ -26,7 +26,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _common import append_result, cpu_seconds, load_average, machine
+from _common import RESULTS_DIR, append_record, cpu_seconds, load_average, machine
 
 from dvdl_helpers import paths
 from dvdl_helpers.charts import real
@@ -37,6 +37,7 @@ except ImportError:  # Windows: no peak memory
     resource = None
 
 CHARTS, QUICK_CHARTS = 2000, 140
+RECORDS = RESULTS_DIR / "classify.jsonl"
 MODES = ("streamed", "all at once")
 UNTRAINED = "untrained chart_convnet (the course's layers, random weights)"
 
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--charts", type=int, default=None, help=f"charts (default {CHARTS})")
     parser.add_argument("--batch-size", type=int, default=real.CLASSIFY_BATCH)
     parser.add_argument("--repeat", type=int, default=None, help="runs of each child (default 2, quick 1)")
-    parser.add_argument("--no-save", action="store_true", help="do not append to results/classify.jsonl")
+    parser.add_argument("--no-save", action="store_true", help=f"do not append to {RECORDS.name}")
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
@@ -202,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("\n".join(table(record)))
     if not args.no_save:
-        print(f"\nappended to {append_result('classify', record).name}")
+        print(f"\nappended to {append_record(RECORDS, record).name}")
     return 0
 
 

@@ -2,68 +2,34 @@
 
 In one process, on the same images, the same model (``dvdl_helpers.models.convnet``) is trained
 
-- **(a) plain**: ``model.fit(x_numpy, y_numpy)`` with default settings (batch 32, float32, Keras'
-  default ``jit_compile="auto"``, which means XLA on a GPU and none on a CPU);
-- **(b) fast**: a ``tf.data`` pipeline (cache, shuffle, batch, prefetch), a larger batch, several steps
-  per call (``steps_per_execution``), mixed precision where the hardware computes it natively
-  (``device.precision_policy``) and XLA where it helps (on a GPU; on CPUs it was slower here);
-- **(c) fast in float32**, on a CPU whose policy is not float32: (b) without bfloat16, i.e. what a CPU
-  without bfloat16 units gets from the same settings (``--isa AVX2`` also caps oneDNN's instructions,
-  to see what an AVX2-only laptop gets on a newer CPU).
+- **(a) plain**: ``model.fit(x_numpy, y_numpy)`` with every default (batch 32, float32, XLA only on a GPU);
+- **(b) fast**: a ``tf.data`` pipeline, a larger batch, several steps per call, mixed precision where the
+  hardware computes it natively (``device.precision_policy``) and XLA on a GPU;
+- **(c) fast in float32**, on a CPU whose policy is not float32: what a CPU without bfloat16 units gets
+  (``--isa AVX2`` also caps oneDNN's instructions, as on an AVX2-only laptop).
 
-Each is timed over whole epochs after a warm-up epoch (tracing, XLA compilation and cache filling are
-start-up, not speed), and again at batch 64 to give ms/step. The result is printed as a markdown table
-and appended as one JSON line to ``benchmarks/results/cnn.jsonl``. Run with ``make bench`` or::
+Each is timed over whole epochs after a warm-up epoch, again at batch 64 for ms/step, in ``--rounds``
+interleaved rounds of which the fastest counts (slower rounds on a shared machine measured other work
+too). It prints a markdown table and appends one JSON line to ``benchmarks/results/cnn.jsonl``, where the
+earlier runs are. Run with ``make bench`` or::
 
     python benchmarks/bench_cnn.py [--quick] [--images N] [--epochs E] [--rounds R] [--threads INTRA,INTER]
-
-Each configuration is run ``--rounds`` times (default 2), interleaved, and the fastest round is kept: on
-a shared machine the slower rounds also measured other people's work. Thread pools are TensorFlow's
-defaults unless ``--threads`` sets them (for the whole process: one process runs both configurations).
-
-What makes this network faster on a CPU *without* bfloat16, measured 2026-11-27 on a 2-core Xeon with
-oneDNN capped at AVX2 (``ONEDNN_MAX_CPU_ISA=AVX2``), float32, 1,024 images, as images per CPU-second of
-the process (the machine was shared and busy, so wall-clock figures were not usable; one run each):
-
-======================================================  ==================  ============
-configuration (float32, oneDNN capped at AVX2)          images / CPU-second vs (a)
-======================================================  ==================  ============
-(a) plain ``fit(numpy)``, batch 32                      592 (2,048 images)  1.00
-(b) ``tf.data``, batch 256, 8 steps per call            805 (2,048 images)  1.36
-(b) with threads intra 2 / inter 1                      710                 1.20
-(b) at batch 1024                                       867                 1.46
-(b) in ``channels_first`` layout                        466                 0.79
-(b) with oneDNN off (``TF_ENABLE_ONEDNN_OPTS=0``)       495                 0.84
-(b) with XLA (``jit_compile=True``)                     486                 0.82
-======================================================  ==================  ============
-
-The step is arithmetic-bound: about 72 MFLOP per image (forward and backward; ``conv2`` is four fifths),
-so (a) already runs at roughly half of the vector units' peak (our estimate) and no setting can double
-it in float32.
-The goal of 2× over (a) in float32 is not reached by settings; bfloat16 units (row (b) on such CPUs:
-2–4× here), a GPU, or a smaller network (exercise 2 of notebook 03) do more. On the AVX2-only machine of
-issue 14, (b)/(a) was 1.46× and 1.57× (wall clock, quiet).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
-import platform
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from dvdl_helpers import device  # device does not import TensorFlow
-from dvdl_helpers.env import package_version
+from _common import RESULTS_DIR, STEP_BATCH, append_record, load_average, machine
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from dvdl_helpers import device, paths  # neither imports TensorFlow: --isa and --threads come first
 
-RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
-RESULTS_FILE = "cnn.jsonl"
-STEP_BATCH = 64  # the batch of the original convolutional.py, for ms/step
+RECORDS = RESULTS_DIR / "cnn.jsonl"
 GOALS = {"cpu_ratio": 1.5, "cpu_float32_ratio": 2.0, "h100_ms_per_step": 1.0}
 
 
@@ -91,7 +57,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="cap oneDNN's instruction set, e.g. AVX2 (ONEDNN_MAX_CPU_ISA; float32 then)",
     )
     parser.add_argument("--rounds", type=int, default=None, help="repeat, keep the best (default 2)")
-    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help=f"where {RECORDS.name} is")
     parser.add_argument("--no-record", action="store_true", help="do not append to the results file")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table to this file")
     args = parser.parse_args(argv)
@@ -157,7 +123,8 @@ def markdown_table(record: dict) -> str:
             f"| (c) the same in float32 | tf.data, {c['steps_per_execution']} steps/call | "
             f"{c['batch_size']} | float32 | {c['jit']} | {c['images_per_s']:,.0f} | – |"
         )
-    versions = ", ".join(f"{name} {version}" for name, version in record["versions"].items())
+    facts = record["machine"]
+    versions = ", ".join(f"{name} {facts[name]}" for name in ("python", "tensorflow", "keras", "numpy"))
     load = record["load_average"]
     lines = [
         *rows,
@@ -172,7 +139,7 @@ def markdown_table(record: dict) -> str:
         f"Versions: {versions}",
         f"{record['images']:,} MNIST images, {record['epochs']} epochs per timing (the first is warm-up), "
         f"median epoch, best of {record.get('rounds', 1)} round(s); load average before/after: "
-        f"{load['before']:.2f} / {load['after']:.2f} on {record['cpu_cores']} cores"
+        f"{load['before']} / {load['after']} on {record['cpu_cores']} cores"
         + (" (quick run)" if record["quick"] else ""),
     ]
     return "\n".join(lines)
@@ -194,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from dvdl_helpers import data
 
-    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    facts = machine("tensorflow", "keras", "numpy")  # before the runs: the load when they started
     setup = device.detect()
     policy = setup.policy if args.precision == "auto" else args.precision
     jit = {"auto": setup.has_gpu, "on": True, "off": False}[args.jit]
@@ -248,7 +215,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     best = {key: min(timings, key=lambda t: t.seconds) for key, timings in runs.items()}
     plain, fast, plain64, fast64 = (best[key] for key in ("plain", "fast", "plain64", "fast64"))
     fast_f32 = best.get("fast_f32", fast)
-    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
     def summary(timing: device.Timing, timing64: device.Timing, rounds: list, **extra) -> dict:
         return {
@@ -274,16 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "device": f"{setup.device}: {setup.names[0]}"
         + ("" if setup.has_gpu else f", {setup.cpu_cores} cores"),
         "gpu": gpu_name,
-        "cpu": device.cpu_name(),
-        "cpu_units": device.cpu_vector_units(),
+        "machine": facts,
         "cpu_cores": setup.cpu_cores,
         "cpu_native_bf16": setup.native_bf16,
-        "versions": {
-            "python": platform.python_version(),
-            "tensorflow": package_version("tensorflow", "tensorflow-cpu"),
-            "keras": package_version("keras"),
-            "numpy": package_version("numpy"),
-        },
         "threads": args.threads or "TensorFlow's defaults",
         "cpu_isa_cap": args.isa.upper() if args.isa else None,
         "images": args.images,
@@ -319,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "ratio_float32": round(ratio_f32, 3),
         "ratio_float32_cpu_s": round(fast_f32.images_per_cpu_second / plain.images_per_cpu_second, 3),
         "ratio_cpu_s": round(fast.images_per_cpu_second / plain.images_per_cpu_second, 3),
-        "load_average": {"before": round(load_before, 2), "after": round(load_after, 2)},
+        "load_average": {"before": facts["load_avg_1min"], "after": load_average()},
         "goals": {
             f"ratio >= {GOALS['cpu_ratio']} (CPU)": None if setup.has_gpu else ratio >= GOALS["cpu_ratio"],
             f"float32 ratio >= {GOALS['cpu_float32_ratio']} (CPU without bfloat16)": (
@@ -337,11 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(table + "\n")
     if not args.no_record:
-        args.results_dir.mkdir(parents=True, exist_ok=True)
-        path = args.results_dir / RESULTS_FILE
-        with path.open("a") as handle:
-            handle.write(json.dumps(record) + "\n")
-        print(f"\nappended to {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
+        path = append_record(args.results_dir / RECORDS.name, record)
+        print(f"\nappended to {paths.display_path(path)}")
     return 0
 
 

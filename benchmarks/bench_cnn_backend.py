@@ -30,7 +30,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-STEP_BATCH = 64  # the batch of the original convolutional.py, for ms/step
+from _common import RESULTS_DIR, STEP_BATCH, append_record, machine  # imports neither Keras nor TensorFlow
+
+RECORDS = RESULTS_DIR / "cnn_backend.jsonl"
 RECIPE = {"epochs": 40, "batch_size": 128, "peak_rate": 3e-3}  # notebook 03, FULL_RUN on bundled MNIST
 
 
@@ -42,7 +44,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--images", type=int, default=None, help="images per epoch (default 60,000)")
     parser.add_argument("--epochs", type=int, default=None, help="epochs per timing, warm-up included")
     parser.add_argument("--rounds", type=int, default=None, help="repeat, keep the best (default 2)")
-    parser.add_argument("--results-dir", type=Path, default=None, help="default: benchmarks/results")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help=f"where {RECORDS.name} is")
     args = parser.parse_args(argv)
     args.images = args.images or (1024 if args.quick else 60000)
     args.epochs = args.epochs or (2 if args.quick else 4)
@@ -140,7 +142,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     os.environ["KERAS_BACKEND"] = args.backend  # read once, when Keras is first imported
     import numpy as np
-    from _common import RESULTS, append_result, machine
 
     from dvdl_helpers import data, device
 
@@ -203,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print()
     print(table(record))
-    path = append_result("cnn_backend", record, args.results_dir or RESULTS)
+    path = append_record(args.results_dir / RECORDS.name, record)
     print(f"appended to {path}")
     return 0
 

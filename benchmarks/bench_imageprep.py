@@ -34,7 +34,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from _common import append_result, cpu_seconds, load_average, machine
+from _common import RESULTS_DIR, append_record, cpu_seconds, load_average, machine
 from matplotlib import cbook
 from matplotlib.colors import LightSource
 from PIL import Image, features
@@ -43,6 +43,7 @@ from dvdl_helpers import imageprep
 from dvdl_helpers.env import usable_cores
 from dvdl_helpers.paths import data_dir
 
+RECORDS = RESULTS_DIR / "imageprep.jsonl"
 CORPUS_VERSION = 1
 SIZE = (28, 28)
 FULL = {"count": 500, "png_every": 5, "jpeg_px": (2000, 3200), "png_px": (800, 1600)}
@@ -183,8 +184,8 @@ def mean_difference(ours: Path, theirs: Path, files: list[Path]) -> float:
 # ------------------------------------------------------------------------------------------------ report
 
 
-def device() -> dict[str, object]:
-    """The machine and the versions that produced the numbers."""
+def machine_and_tools() -> dict[str, object]:
+    """The machine and the versions that produced the numbers (libjpeg-turbo, ImageMagick too)."""
     magick = shutil.which("mogrify")
     magick_version = (
         subprocess.run([magick, "-version"], capture_output=True, text=True)
@@ -203,12 +204,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="24 small pictures (for tests)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per method; the best time counts")
-    parser.add_argument("--no-save", action="store_true", help="do not append to results/imageprep.jsonl")
+    parser.add_argument("--no-save", action="store_true", help=f"do not append to {RECORDS.name}")
     args = parser.parse_args(argv)
     for name in ["quick"] if args.quick else ["photos", "full"]:
         record = bench(name, args.repeat)
         if not args.no_save:
-            print(f"appended to {append_result('imageprep', record).name}")
+            print(f"appended to {append_record(RECORDS, record).name}")
     return 0
 
 
@@ -226,7 +227,7 @@ def bench(corpus: str, repeat: int) -> dict:
     }
     if shutil.which("mogrify"):
         methods["ImageMagick mogrify"] = (1, mogrify)
-    info = device()  # before the runs: the load the machine had when they started
+    info = machine_and_tools()  # before the runs: the load the machine had when they started
     rows, outs = [], {}
     for name, (jobs, method) in methods.items():
         seconds, cpu, outs[name] = timed(method, files, repeat)

@@ -21,11 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import append_result, machine
+from _common import RESULTS_DIR, append_record, machine
 from tensorboard import manager
 
 from dvdl_helpers import tboard
 from dvdl_helpers.tboard.processes import LIGHT_PROGRAM, find_program
+
+RECORDS = RESULTS_DIR / "tensorboard.jsonl"
 
 
 def program_path(name: str) -> str:
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "median_s": median,
         "speedup": baseline / course,
     }
-    path = append_result("tensorboard", record)
+    path = append_record(RECORDS, record)
     print(f"bench_tensorboard: {facts['cpu']}, {facts['cores']} cores, load {facts['load_avg_1min']}")
     print(f"{rounds} starts of each program, alternating; seconds until the server has registered\n")
     print("| program | median s | all starts, s |\n|---|---:|---|")

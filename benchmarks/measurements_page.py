@@ -16,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 
+from dvdl_helpers import paths
+
 #: Where the page goes, relative to the repository root.
 PAGE_NAME = Path("docs") / "measurements.md"
 #: The three timings of the notebooks, each written by one kind of ``make bench`` run.
@@ -24,9 +26,7 @@ CAPPED_RECORD = "notebooks_avx2.json"  # make bench ISA=AVX2: the quick setting 
 FULL_RUN_RECORD = "notebooks_full.json"  # make bench FULL=1: the long runs
 LAB_RECORD = "run_all_in_lab.jsonl"  # tools/run_all_in_lab.py --record: Run All in JupyterLab
 #: The shipped chart classifier's facts (its model card as data).
-CLASSIFIER_CARD = (
-    Path(__file__).resolve().parents[1] / "dvdl_helpers" / "charts" / "pretrained" / "chart_classifier.json"
-)
+CLASSIFIER_CARD = paths.REPO_ROOT / "dvdl_helpers" / "charts" / "pretrained" / "chart_classifier.json"
 
 # Rounded-up steps of a learner's figure: "about 30 s", "about 1½ min", "about 4 min".
 _SECONDS_STEPS = (10, 15, 20, 30, 40, 50, 60)

@@ -28,20 +28,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import RESULTS, machine
+from _common import RESULTS_DIR, machine
 from measurements_page import CAPPED_RECORD, FULL_RUN_RECORD, PAGE_NAME, QUICK_RECORD, write_page
 
 from dvdl_helpers import device, env, paths
-from dvdl_helpers.env import package_version
 
-REPO_ROOT = paths.REPO_ROOT
 BENCHES = ("cnn", "imageprep", "charts", "classify", "tensorboard")
-PAGE = REPO_ROOT / PAGE_NAME
+PAGE = paths.REPO_ROOT / PAGE_NAME
 
 
 def _run_notebook_function():
     """``run_notebook`` of ``tools/run_notebooks.py`` (a script, loaded from its file)."""
-    spec = importlib.util.spec_from_file_location("run_notebooks", REPO_ROOT / "tools" / "run_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "run_notebooks", paths.REPO_ROOT / "tools" / "run_notebooks.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.run_notebook
@@ -49,17 +49,17 @@ def _run_notebook_function():
 
 def last_record(name: str) -> dict:
     """The newest JSON record of ``benchmarks/results/<name>.jsonl``."""
-    lines = (RESULTS / f"{name}.jsonl").read_text().strip().splitlines()
+    lines = (RESULTS_DIR / f"{name}.jsonl").read_text().strip().splitlines()
     return json.loads(lines[-1])
 
 
 def run_bench(name: str, quick: bool) -> str:
     """Run one benchmark script in its own process (it appends its record); return what it printed."""
-    command = [sys.executable, str(REPO_ROOT / "benchmarks" / f"bench_{name}.py")]
+    command = [sys.executable, str(paths.REPO_ROOT / "benchmarks" / f"bench_{name}.py")]
     if quick:
         command.append("--quick")
     print(f"== bench_{name}.py {'--quick' if quick else ''}", flush=True)
-    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=REPO_ROOT)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=paths.REPO_ROOT)
     print(result.stdout, flush=True)
     if result.returncode != 0:
         raise SystemExit(f"bench_{name}.py failed:\n{result.stderr[-3000:]}")
@@ -170,12 +170,12 @@ def time_notebooks(*, full_run: bool = False, isa: str | None = None) -> list[di
 def record_notebook_times(name: str, started: dt.datetime, rows: list[dict], **facts: object) -> None:
     """Write one kind of notebook timing (``notebooks_quick.json``, ...) with its date and machine."""
     record = {"date": started.isoformat(timespec="seconds"), **facts, "machine": machine(), "notebooks": rows}
-    (RESULTS / name).write_text(json.dumps(record, indent=2) + "\n")
+    (RESULTS_DIR / name).write_text(json.dumps(record, indent=2) + "\n")
 
 
 def write_measurements_page() -> Path:
     """Rewrite ``docs/measurements.md`` from the records in ``benchmarks/results/``."""
-    return write_page(RESULTS, paths.course_notebooks(), PAGE)
+    return write_page(RESULTS_DIR, paths.course_notebooks(), PAGE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         record_notebook_times(QUICK_RECORD, started, notebooks)
     if args.full:
         record_notebook_times(FULL_RUN_RECORD, started, time_notebooks(full_run=True))
-    facts = machine()
+    facts = machine("tensorflow", "keras", "tensorboard", "pillow", "matplotlib")
     computer = {
         "cpu": facts["cpu"],
         "cpu_units": facts["cpu_units"],
@@ -222,10 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         "load_avg_1min_at_start": load,
         "platform": facts["platform"],
     }
-    versions = {"python": facts["python"], "tensorflow": package_version("tensorflow", "tensorflow-cpu")}
-    versions.update(
-        {name: package_version(name) for name in ("keras", "tensorboard", "pillow", "matplotlib")}
-    )
+    versions = {
+        name: facts[name] for name in ("python", "tensorflow", "keras", "tensorboard", "pillow", "matplotlib")
+    }
     summary = {
         "date": started.isoformat(timespec="seconds"),
         "quick": args.quick,
@@ -235,8 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks": records,
         "notebooks": notebooks,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(summary, indent=2) + "\n")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / "latest.json").write_text(json.dumps(summary, indent=2) + "\n")
     print("\n".join(f"- {line}" for line in summary["headlines"]))
     page = write_measurements_page()
     print(f"written: benchmarks/results/latest.json and {paths.display_path(page)}")

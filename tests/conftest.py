@@ -1,15 +1,38 @@
-"""Fixtures shared by the unit tests."""
+"""Fixtures shared by the test modules (the plain functions they share are in ``helpers.py``)."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
-from collections.abc import Callable
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pytest
+from helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HUB_PREFIX,
+    NOTEBOOK_DIR,
+    TIMEOUT_MS,
+    VIEWPORT,
+    Lab,
+    free_port,
+    missing_browser,
+    private_tensorboard_registry,
+    stop_process_group,
+    wait_for,
+    write_sample_logs,
+)
 from PIL import Image
 
 
@@ -19,6 +42,15 @@ def artifacts(tmp_path, monkeypatch):
     folder = tmp_path / "artifacts"
     monkeypatch.setenv("DVDL_ARTIFACTS", str(folder))
     return folder
+
+
+@pytest.fixture
+def close_figures() -> Iterator[None]:
+    """Close every pyplot figure after the test (the plots tests draw many)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +206,120 @@ def profile_logs(tmp_path_factory) -> Path:
     path = _nb07_logs(tmp_path_factory) / "profile" / "tiny"
     _write_profile(path)
     return path
+
+
+# --- TensorBoard's sample logs and the browser (tests of TensorBoard over HTTP, browser tests) ---
+
+
+@pytest.fixture(scope="session")
+def sample_logs(tmp_path_factory) -> Path:
+    """A small real TensorBoard log folder (:func:`helpers.write_sample_logs`), written once per session."""
+    return write_sample_logs(tmp_path_factory.mktemp("tensorboard_sample_logs"))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium, driven by Playwright (skips with the reason when unavailable)."""
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """A browser context (shared cache: JupyterLab's code loads once) that only reaches this machine."""
+    blocked: list[str] = []
+
+    def block(route):
+        blocked.append(route.request.url)
+        route.abort()
+
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"), block)
+    context.blocked = blocked
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def lab(browser, sample_logs) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 with a random token, its settings in a temporary folder; stopped after.
+
+    The TensorBoard processes that ``%tensorboard`` starts in it are stopped too.
+    """
+    from dvdl_helpers import tboard
+
+    home = Path(tempfile.mkdtemp(prefix="dvdl-lab-"))
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    # No "Would you like to receive official Jupyter news?" notification, no update checks.
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    # Never write the course's notebooks (JupyterLab autosaves open documents every two minutes).
+    docmanager = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+    port, token = free_port(), secrets.token_hex(24)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "TENSORBOARD_PROXY_URL" and not key.startswith("JUPYTERHUB_")
+    }
+    environment.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),  # none of the user's configuration
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTER_DATA_DIR=str(home / "data"),  # the notebook-signing key goes here, not to ~/.local
+        # %tensorboard's registry of instances (<temp>/.tensorboard-info): the kernels' own.
+        TMPDIR=str(home / "tmp"),
+        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+    )
+    command = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.base_url={HUB_PREFIX}",
+        f"--ServerApp.root_dir={NOTEBOOK_DIR}",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.allow_root=True",  # containers and CI often run as root
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",  # no PyPI queries
+        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to open a console
+    ]
+    log = home / "jupyterlab.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            command, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    (home / "tmp").mkdir()
+    lab = Lab(url=f"http://127.0.0.1:{port}{HUB_PREFIX}", token=token, tmp=home / "tmp")
+    try:
+
+        def ready() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited ({process.returncode}):\n{log.read_text()[-3000:]}")
+            return bool(lab.api("api/status"))
+
+        wait_for(ready, 90, "JupyterLab answering")
+        yield lab
+    finally:
+        with contextlib.suppress(OSError):
+            lab.shutdown_kernels()
+        stop_process_group(process, timeout=20)
+        with private_tensorboard_registry(lab.tmp):
+            tboard.stop_tensorboards()  # those that %tensorboard started in this JupyterLab
+        shutil.rmtree(home, ignore_errors=True)

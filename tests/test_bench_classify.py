@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
-
-from dvdl_helpers import paths
-
-BENCHMARKS = paths.REPO_ROOT / "benchmarks"
-
-
-def _load(name: str, monkeypatch):
-    monkeypatch.syspath_prepend(str(BENCHMARKS))  # the scripts import their neighbour _common, as when run
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from helpers import BENCHMARKS, load_script
 
 
 @pytest.fixture
-def bench(monkeypatch):
-    yield _load("bench_classify", monkeypatch)
-    sys.modules.pop("_common", None)
+def bench():
+    return load_script(BENCHMARKS / "bench_classify.py")
 
 
 def row(mode: str, files: int, per_s: float, extra: float) -> dict:
@@ -48,7 +33,7 @@ def test_summary_compares_the_two_ways_on_all_the_charts(bench):
     assert summary["memory_ratio"] == 8.0
 
 
-def test_table_and_headline(bench, monkeypatch):
+def test_table_and_headline(bench):
     record = dict(
         charts=2000, batch_size=256, model=bench.UNTRAINED, results=ROWS, summary=bench.summarise(ROWS),
         device={"cpu": "Xeon", "load_avg_1min": 1.0},
@@ -57,7 +42,7 @@ def test_table_and_headline(bench, monkeypatch):
     assert lines[0].startswith("classify on 2,000 generated charts") and "untrained" in lines[0]
     assert lines[4] == "| streamed | 1,000 | 10.00 | 100 | 50 | 9.0 |"
     assert "**1.05×** the speed" in lines[-1] and "9 → 10 MiB streamed vs 40 → 80 MiB" in lines[-1]
-    run_all = _load("run_all", monkeypatch)
+    run_all = load_script(BENCHMARKS / "run_all.py")
     (headline,) = run_all.headlines({"classify": record})
     assert "105 pictures/s" in headline and "**10 MiB**" in headline and "80 MiB all at once" in headline
 

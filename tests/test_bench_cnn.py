@@ -5,33 +5,27 @@ Nothing here asserts a speed: timings depend on the machine and on what else run
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
-
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_cnn.py"
+from helpers import BENCHMARKS, load_script
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_cnn", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCHMARKS / "bench_cnn.py")
 
 
 @pytest.mark.slow
 def test_quick_run_records_both_configurations(bench, tmp_path, capsys):
     markdown = tmp_path / "table.md"
     assert bench.main(["--quick", "--results-dir", str(tmp_path), "--markdown", str(markdown)]) == 0
-    lines = (tmp_path / bench.RESULTS_FILE).read_text().splitlines()
+    lines = (tmp_path / bench.RECORDS.name).read_text().splitlines()
     assert len(lines) == 1
     record = json.loads(lines[0])
     assert record["bench"] == "cnn" and record["quick"] is True
     assert record["device_kind"] in {"CPU", "GPU"}
-    assert {"tensorflow", "keras", "python"} <= set(record["versions"])
+    assert {"cpu", "cores", "tensorflow", "keras", "python"} <= set(record["machine"])
     for name in ("plain", "fast"):
         part = record[name]
         assert part["images_per_s"] > 0 and part["ms_per_step_b64"] > 0 and part["images_per_cpu_s"] > 0
@@ -60,7 +54,7 @@ def test_arguments(bench):
     args = bench.parse_args([])
     assert args.images is None and args.epochs >= 3  # decided once the device is known
     assert args.rounds == 2
-    assert args.results_dir == bench.RESULTS_DIR
+    assert args.results_dir / bench.RECORDS.name == bench.RECORDS
 
 
 def test_markdown_table_from_a_record(bench):
@@ -77,7 +71,7 @@ def test_markdown_table_from_a_record(bench):
         "fast": {**part, "batch_size": 256, "images_per_s": 2500.0},
         "ratio": 2.5,
         "device": "CPU: test",
-        "versions": {"tensorflow": "2.21.0"},
+        "machine": {"python": "3.11.7", "tensorflow": "2.21.0", "keras": "3.15.1", "numpy": "2.4.6"},
         "images": 5000,
         "epochs": 4,
         "load_average": {"before": 0.5, "after": 0.7},

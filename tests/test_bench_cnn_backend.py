@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
-
-from dvdl_helpers import paths
-
-BENCHMARKS = paths.REPO_ROOT / "benchmarks"
+from helpers import BENCHMARKS, load_script
 
 
 @pytest.fixture
-def bench(monkeypatch):
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    spec = importlib.util.spec_from_file_location("bench_cnn_backend", BENCHMARKS / "bench_cnn_backend.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench():
+    return load_script(BENCHMARKS / "bench_cnn_backend.py")
 
 
 def test_quick_run_is_small_and_the_default_is_a_long_gpu_epoch(bench):
@@ -31,7 +23,7 @@ def test_quick_run_is_small_and_the_default_is_a_long_gpu_epoch(bench):
 
 
 def test_recorded_gpu_run_reads_as_a_table(bench):
-    lines = (BENCHMARKS / "results" / "cnn_backend.jsonl").read_text().splitlines()
+    lines = bench.RECORDS.read_text().splitlines()
     records = [json.loads(line) for line in lines]
     gpu = next(record for record in records if record["device"] != "CPU")
     table = bench.table(gpu)

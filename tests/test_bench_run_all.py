@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 
 import pytest
+from helpers import BENCHMARKS, load_script
 
 from dvdl_helpers import paths
 
-BENCHMARKS = paths.REPO_ROOT / "benchmarks"
-
 
 @pytest.fixture
-def run_all(monkeypatch):
-    monkeypatch.syspath_prepend(str(BENCHMARKS))  # run_all imports its neighbour _common, as when run
-    spec = importlib.util.spec_from_file_location("run_all", BENCHMARKS / "run_all.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("_common", None)
-    sys.modules.pop("measurements_page", None)
+def run_all():
+    return load_script(BENCHMARKS / "run_all.py")
 
 
 @pytest.fixture

@@ -17,31 +17,23 @@ say how to install them (``tools/install_browser.sh``; ``pip install 'playwright
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import importlib.util
 import json
-import os
-import re
-import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tensorboard_http import (
+from helpers import (
+    CLOSE_ALL,
+    HUB_PREFIX,
     SAMPLE_RUNS,
+    Lab,
+    assert_no_error_dialog,
     course_logdir,
-    free_port,
     get_json,
-    private_tensorboard_registry,
+    open_lab,
     running_tensorboard,
-    sample_logdir,
-    stop_process_group,
+    screenshot,
+    screenshot_on_failure,
     wait_for,
 )
 
@@ -49,36 +41,7 @@ from dvdl_helpers import paths, tboard
 
 pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 
-NOTEBOOK_DIR = paths.REPO_ROOT / "notebooks"
 NOTEBOOKS = paths.course_notebooks()
-SCREENSHOTS = paths.REPO_ROOT / "test-artifacts" / "screenshots"
-# One Chromium and one set of flags for every headless browser of the course: those of
-# tools/run_all_in_lab.py (the learner's path in a browser), which keep Chromium off the network.
-_spec = importlib.util.spec_from_file_location(
-    "run_all_in_lab", paths.REPO_ROOT / "tools" / "run_all_in_lab.py"
-)
-_run_all_in_lab = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_run_all_in_lab)
-CHROMIUM, CHROMIUM_ARGS = _run_all_in_lab.CHROMIUM, _run_all_in_lab.CHROMIUM_ARGS
-#: JupyterLab runs under the base URL a JupyterHub single-user server gets.
-HUB_PREFIX = "/user/learner/"
-VIEWPORT = {"width": 1280, "height": 1600}
-TIMEOUT_MS = 90_000  # generous: the machine running the tests may be busy
-
-
-def missing_browser() -> str | None:
-    """Return why the browser tests cannot run here (and how to fix it), or None when they can."""
-    if importlib.util.find_spec("playwright") is None:
-        return (
-            "Playwright for Python is not installed: `pip install 'playwright~=1.65'` (make test does; "
-            "never `playwright install`: the tests drive Debian's chromium)"
-        )
-    if not os.access(CHROMIUM, os.X_OK):
-        return (
-            f"Chromium not found at {CHROMIUM}: run `tools/install_browser.sh` "
-            "(or `sudo apt-get install chromium`), or set DVDL_CHROMIUM to a Chromium binary"
-        )
-    return None
 
 
 def notebook_title(notebook: Path) -> str:
@@ -99,70 +62,6 @@ def stored_outputs(notebook: Path) -> tuple[int, int]:
     return with_outputs, images
 
 
-@dataclasses.dataclass
-class Lab:
-    """A running JupyterLab: its base URL (ends with ``/``), token, and its kernels' temporary folder."""
-
-    url: str
-    token: str
-    tmp: Path  # TMPDIR of the server and its kernels: holds their own TensorBoard registry
-
-    def tensorboard_port(self, log_dir: Path) -> int:
-        """Return the port of the TensorBoard that ``%tensorboard`` here started on ``log_dir``."""
-        from tensorboard import manager
-
-        with private_tensorboard_registry(self.tmp):
-            infos = [info for info in manager.get_all() if Path(info.logdir) == log_dir]
-        assert infos, f"no TensorBoard registered for {log_dir}"
-        return max(infos, key=lambda info: info.start_time).port
-
-    def api(self, path: str, method: str = "GET") -> object:
-        """Call the Jupyter server's REST API (``path`` like ``api/sessions``); return the decoded JSON."""
-        request = urllib.request.Request(
-            self.url + path, method=method, headers={"Authorization": f"token {self.token}"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body = response.read()
-        return json.loads(body) if body else None
-
-    def shutdown_kernels(self) -> None:
-        """Shut down every kernel session (each opened notebook starts one)."""
-        for session in self.api("api/sessions"):
-            self.api(f"api/sessions/{session['id']}", method="DELETE")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium, driven by Playwright (skips with the reason when unavailable)."""
-    reason = missing_browser()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def context(browser):
-    """A browser context (shared cache: JupyterLab's code loads once) that only reaches this machine."""
-    blocked: list[str] = []
-
-    def block(route):
-        blocked.append(route.request.url)
-        route.abort()
-
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.route(re.compile(r"^(?!https?://(127\.0\.0\.1|localhost)[:/])"), block)
-    context.blocked = blocked
-    yield context
-    context.close()
-
-
 @pytest.fixture
 def page(context):
     """A fresh page; fails the test if it tried to reach another host."""
@@ -174,132 +73,12 @@ def page(context):
 
 
 @pytest.fixture(scope="module")
-def sample_logs(tmp_path_factory) -> Path:
-    """The sample TensorBoard log folder (see ``test_tensorboard_http.py``)."""
-    return sample_logdir(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def lab(browser, sample_logs) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 with a random token, its settings in a temporary folder; stopped after.
-
-    The TensorBoard processes that ``%tensorboard`` starts in it are stopped too.
-    """
-    home = Path(tempfile.mkdtemp(prefix="dvdl-lab-"))
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    # No "Would you like to receive official Jupyter news?" notification, no update checks.
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
-    # Never write the course's notebooks (JupyterLab autosaves open documents every two minutes).
-    docmanager = home / "settings" / "@jupyterlab" / "docmanager-extension"
-    docmanager.mkdir(parents=True)
-    (docmanager / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
-    port, token = free_port(), secrets.token_hex(24)
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key != "TENSORBOARD_PROXY_URL" and not key.startswith("JUPYTERHUB_")
-    }
-    environment.update(
-        JUPYTER_CONFIG_DIR=str(home / "config"),  # none of the user's configuration
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTER_DATA_DIR=str(home / "data"),  # the notebook-signing key goes here, not to ~/.local
-        # %tensorboard's registry of instances (<temp>/.tensorboard-info): the kernels' own.
-        TMPDIR=str(home / "tmp"),
-        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-    )
-    command = [
-        str(Path(sys.executable).with_name("jupyter")),
-        "lab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--ServerApp.base_url={HUB_PREFIX}",
-        f"--ServerApp.root_dir={NOTEBOOK_DIR}",
-        f"--IdentityProvider.token={token}",
-        "--ServerApp.allow_root=True",  # containers and CI often run as root
-        f"--LabApp.user_settings_dir={home / 'settings'}",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",  # no PyPI queries
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, to open a console
-    ]
-    log = home / "jupyterlab.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            command, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    (home / "tmp").mkdir()
-    lab = Lab(url=f"http://127.0.0.1:{port}{HUB_PREFIX}", token=token, tmp=home / "tmp")
-    try:
-
-        def ready() -> bool:
-            if process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited ({process.returncode}):\n{log.read_text()[-3000:]}")
-            return bool(lab.api("api/status"))
-
-        wait_for(ready, 90, "JupyterLab answering")
-        yield lab
-    finally:
-        with contextlib.suppress(OSError):
-            lab.shutdown_kernels()
-        stop_process_group(process, timeout=20)
-        with private_tensorboard_registry(lab.tmp):
-            tboard.stop_tensorboards()  # those that %tensorboard started in this JupyterLab
-        shutil.rmtree(home, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def screenshot_on_failure(page, name: str) -> Iterator[None]:
-    """Save ``<name>-failed.png`` when the block fails, to see what the browser showed."""
-    try:
-        yield
-    except Exception:
-        with contextlib.suppress(Exception):
-            screenshot(page, f"{name}-failed")
-        raise
-
-
-def screenshot(page, name: str) -> Path:
-    """Save a screenshot of ``page`` as ``test-artifacts/screenshots/<name>.png``; return its path."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    (SCREENSHOTS / f"{name}-failed.png").unlink(missing_ok=True)  # from an earlier, failed run
-    return path
-
-
-def open_lab(page, lab: Lab, tree_path: str = "") -> None:
-    """Open JupyterLab (a fresh workspace) at ``tree_path`` and wait until it is restored."""
-    target = f"{lab.url}lab/tree/{tree_path}" if tree_path else f"{lab.url}lab"
-    page.goto(f"{target}?reset&token={lab.token}")
-    page.wait_for_function("() => window.jupyterapp !== undefined")
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
-    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # more room for the notebook
-
-
-def assert_no_error_dialog(page) -> None:
-    """Fail when JupyterLab shows a dialog (kernel or file errors open one)."""
-    dialogs = page.locator(".jp-Dialog")
-    if dialogs.count():
-        raise AssertionError(f"JupyterLab shows a dialog: {dialogs.first.inner_text()[:500]}")
-
-
-@pytest.fixture(scope="module")
 def lab_page(context, lab):
     """One JupyterLab page for all notebooks (JupyterLab starts once in the browser)."""
     page = context.new_page()
     open_lab(page, lab)
     yield page
     page.close()
-
-
-#: JavaScript: close every document in JupyterLab's main area without saving.
-CLOSE_ALL = "() => { for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) w.dispose(); }"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[notebook.stem for notebook in NOTEBOOKS])

@@ -5,7 +5,7 @@ its drawing canvas with the mouse (``page.mouse``: down, moves, up, as a learner
 prediction the notebook displays must follow: a vertical stroke is a 1, a bar and a diagonal a 7.
 The Clear button must empty the canvas and the readings. Screenshots go to
 ``test-artifacts/screenshots/draw_*.png``. JupyterLab, Chromium and their settings are those of
-``test_browser.py`` (its fixtures are reused here).
+``test_browser.py`` (the fixtures ``browser``, ``context`` and ``lab`` of ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from __future__ import annotations
 import time
 
 import pytest
-import test_browser
-from test_browser import (
+from helpers import (
     CLOSE_ALL,
     NOTEBOOK_DIR,
     assert_no_error_dialog,
@@ -22,12 +21,6 @@ from test_browser import (
     screenshot,
     screenshot_on_failure,
 )
-
-# test_browser.py's fixtures, shared rather than copied: one Chromium, one JupyterLab set-up.
-browser = test_browser.browser
-context = test_browser.context
-lab = test_browser.lab
-sample_logs = test_browser.sample_logs
 
 pytestmark = [pytest.mark.browser, pytest.mark.after_notebooks]
 

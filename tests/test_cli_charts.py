@@ -42,6 +42,7 @@ def test_missing_model_says_how_to_make_one(chart_pictures, tmp_path, capsys):
     assert "notebook 05" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_train_command_runs_the_recipe_end_to_end(tmp_path, monkeypatch, capsys):
     calls = {}
     real_train = training.train_classifier

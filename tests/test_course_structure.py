@@ -10,7 +10,7 @@ import pytest
 
 from dvdl_helpers import paths
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = paths.REPO_ROOT
 NOTEBOOKS = paths.course_notebooks()
 LOCAL_PATH = re.compile(r"(/root/|/home/[a-z]|/Users/|/tmp/[A-Za-z0-9_.-]+/|/work/|[A-Z]:\\)")
 

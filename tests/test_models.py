@@ -310,6 +310,7 @@ def test_chart_convnet_other_sizes_depths_and_no_augmentation():
     assert net.predict(np.zeros((2, 64, 64, 1), np.float32), verbose=0).shape == (2, 3)
 
 
+@pytest.mark.slow
 def test_chart_convnet_learns_bars_from_pies_and_explanations_run():
     """A few steps on 24 generated charts separate two easy types; saliency and Grad-CAM work on it."""
     import keras
@@ -429,6 +430,7 @@ def test_chart_autoencoder_size_must_be_divisible_by_the_number_of_halvings():
         models.chart_autoencoder((50, 48, 1))
 
 
+@pytest.mark.slow
 def test_chart_autoencoder_a_few_steps_reduce_the_reconstruction_error():
     keras.utils.set_random_seed(0)
     autoencoder, _, _ = models.chart_autoencoder((16, 16, 1), latent_dim=2, filters=(8, 8), hidden=16)
@@ -587,6 +589,7 @@ def test_linear_autoencoder_is_linear():
     np.testing.assert_allclose(out["ab"] - out["0"], out["a"] + out["b"] - 2 * out["0"], atol=1e-4)
 
 
+@pytest.mark.slow
 def test_linear_autoencoder_reaches_pca_but_not_below():
     rng = np.random.default_rng(0)
     basis = rng.normal(size=(3, 64))  # data near a 3-D subspace, plus a little noise
@@ -616,6 +619,7 @@ def test_side_by_side_outputs_one_reconstruction_per_name():
     assert joint.count_params() == first.count_params() + second.count_params()
 
 
+@pytest.mark.slow
 def test_side_by_side_trains_each_model_on_its_own_loss():
     keras.utils.set_random_seed(0)
     names = {k: models.linear_autoencoder((8, 8, 1), latent_dim=k, name=f"lin{k}")[0] for k in (1, 4)}
@@ -655,6 +659,7 @@ def _traced_fit(build_first: bool, data_for_fit, y=None, *, compile_kwargs=None)
     return len(traces), net.get_weights()
 
 
+@pytest.mark.slow
 def test_build_for_fit_traces_the_step_once_with_the_same_result(digits):
     images, labels = digits
     dataset = data.mnist_dataset(images[:64], labels[:64], batch_size=16)
@@ -665,6 +670,7 @@ def test_build_for_fit_traces_the_step_once_with_the_same_result(digits):
         np.testing.assert_allclose(before, after, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_build_for_fit_with_arrays_and_without_metrics(digits):
     images, labels = digits
     x = data.image_batch(images[:64])

@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display in tests
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -22,10 +21,7 @@ LABELS = np.repeat([0, 1, 2], 10)
 NAMES = ["bar", "line", "pie"]
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def _boxes(ax) -> list[AnnotationBbox]:

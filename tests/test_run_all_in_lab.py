@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import numpy as np
+from helpers import TOOLS, load_script
 
-from dvdl_helpers import data, paths
+from dvdl_helpers import data
 
-TOOL = paths.REPO_ROOT / "tools" / "run_all_in_lab.py"
-_spec = importlib.util.spec_from_file_location("run_all_in_lab", TOOL)
-run_all_in_lab = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(run_all_in_lab)
+run_all_in_lab = load_script(TOOLS / "run_all_in_lab.py")
 
 
 def code_cell(source: str, *outputs: dict) -> dict:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import TOOLS, load_script
 
 from dvdl_helpers import env, paths
 
-REPO_ROOT = paths.REPO_ROOT
-_spec = importlib.util.spec_from_file_location("make_student", REPO_ROOT / "tools" / "make_student.py")
-make_student = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_student)
+make_student = load_script(TOOLS / "make_student.py")
 
 NOTEBOOKS = paths.course_notebooks()
 
@@ -60,6 +57,7 @@ def test_student_copy_keeps_everything_before_the_exercises(copies, original):
     assert [cell.source for cell in student.cells[:start]] == [cell.source for cell in teacher.cells[:start]]
 
 
+@pytest.mark.slow
 def test_student_copy_runs_up_to_the_first_exercise(copies, monkeypatch):
     """Execute notebook 00's student copy, for real, up to its exercises."""
     from nbclient import NotebookClient
@@ -77,7 +75,7 @@ def test_student_copy_runs_up_to_the_first_exercise(copies, monkeypatch):
         student,
         timeout=300,
         kernel_name="python3",
-        resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}},
+        resources={"metadata": {"path": str(paths.REPO_ROOT / "notebooks")}},
     )
     client.execute()
     errors = [out for cell in student.cells for out in cell.get("outputs", []) if out.output_type == "error"]

@@ -86,6 +86,7 @@ def logged(tmp_path_factory):
     return log_dir, callback, accumulator
 
 
+@pytest.mark.slow
 def test_event_file_holds_both_images_per_epoch(logged):
     log_dir, callback, accumulator = logged
     assert sorted(accumulator.Tags()["tensors"]) == ["confusion_matrix", "misclassified"]
@@ -97,6 +98,7 @@ def test_event_file_holds_both_images_per_epoch(logged):
     assert 0 <= callback.last_errors <= 40
 
 
+@pytest.mark.slow
 def test_logged_images_are_pngs_of_figures(logged):
     import tensorflow as tf
 
@@ -130,6 +132,7 @@ def test_every_n_epochs_and_no_figures_left_open(tmp_path):
     assert [event.step for event in accumulator.Tensors("misclassified")] == [1]
 
 
+@pytest.mark.slow
 def test_read_images_returns_the_logged_figures(logged):
     log_dir, _, _ = logged
     images = tboard.read_images(log_dir / "images", "confusion_matrix")

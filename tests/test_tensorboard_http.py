@@ -1,220 +1,38 @@
 """TensorBoard serves the course's logs over HTTP (no browser needed): scalars, images, histograms, and
 notebook 07's HParams and Profile dashboards.
 
-A tiny real Keras fit (TensorBoard callback with histograms and weight images) plus a ``tf.summary.image``
-run make a sample log folder; the sample hparams sweep and profile are fixtures of ``tests/conftest.py``;
+The sample log folder (a tiny real Keras fit with histograms and weight images, plus a
+``tf.summary.image`` run), the sample hparams sweep and the profile are fixtures of ``tests/conftest.py``,
 so the tests need nothing from the notebooks. When the notebooks have already written ``artifacts/logs/``
 (``make outputs``, or the notebook part of ``make test``), ``after_notebooks`` tests check that every
 course run and scalar tag, and notebook 07's sweep and profiles, are served too.
-
-The helpers here (:func:`sample_logdir`, :func:`running_tensorboard`, ...) are also used by
-``test_browser.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
-import json
 import math
 import os
-import signal
-import socket
 import subprocess
-import tempfile
-import time
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import TypeVar
+from collections.abc import Iterator
 
 import pytest
+from helpers import (
+    SAMPLE_EPOCHS,
+    SAMPLE_IMAGE_TAG,
+    SAMPLE_RUNS,
+    course_logdir,
+    get_bytes,
+    get_json,
+    query,
+    request,
+    running_tensorboard,
+)
 
 from dvdl_helpers import hparams, paths, profiling, tboard
-from dvdl_helpers.tboard.processes import LIGHT_PROGRAM, find_program
+from dvdl_helpers.tboard.processes import LIGHT_PROGRAM
 
 pytestmark = pytest.mark.slow
-
-T = TypeVar("T")
-
-#: The runs that :func:`write_sample_logs` writes.
-SAMPLE_RUNS = {"train", "validation", "digits"}
-#: The image tag of the ``digits`` run.
-SAMPLE_IMAGE_TAG = "first digits"
-SAMPLE_EPOCHS = 3
-
-_sample_logs: Path | None = None
-
-
-def write_sample_logs(log_dir: Path) -> Path:
-    """Write a small real TensorBoard log: a 3-epoch Keras fit (scalars, histograms, images) + digits."""
-    from dvdl_helpers import data, env
-
-    env.quiet_tensorflow()
-    import keras
-    import tensorflow as tf
-
-    (x_train, y_train), (x_val, y_val), _, _ = data.load_mnist("bundled", verbose=False)
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.005), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
-    )
-    callback = keras.callbacks.TensorBoard(str(log_dir), histogram_freq=1, write_images=True)
-    model.fit(
-        x_train[:512] / 255.0,
-        y_train[:512],
-        validation_data=(x_val[:128] / 255.0, y_val[:128]),
-        epochs=SAMPLE_EPOCHS,
-        batch_size=64,
-        verbose=0,
-        callbacks=[callback],
-    )
-    with tf.summary.create_file_writer(str(log_dir / "digits")).as_default():
-        tf.summary.image(SAMPLE_IMAGE_TAG, x_train[:4, :, :, None], step=0, max_outputs=4)
-    return log_dir
-
-
-def sample_logdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return the sample log folder, written once per test session."""
-    global _sample_logs
-    if _sample_logs is None or not _sample_logs.exists():
-        _sample_logs = write_sample_logs(tmp_path_factory.mktemp("tensorboard_sample_logs"))
-    return _sample_logs
-
-
-def course_logdir() -> Path | None:
-    """Return ``artifacts/logs`` when the notebooks have written TensorBoard logs there, else None."""
-    root = paths.artifacts_dir() / "logs"
-    return root if any(root.rglob("events.out.tfevents.*")) else None
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(check: Callable[[], T], timeout: float, what: str, interval: float = 0.3) -> T:
-    """Call ``check`` until it returns a true value (and return it) or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except (OSError, ValueError) as error:  # connection refused, HTTP errors, half-written JSON
-            last_error, result = error, None
-        if result:
-            return result
-        time.sleep(interval)
-    raise TimeoutError(f"{what}: not within {timeout:.0f} s (last error: {last_error})")
-
-
-def get_json(url: str) -> object:
-    """GET ``url`` and decode its JSON body."""
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
-
-
-def get_bytes(url: str) -> bytes:
-    """GET ``url`` and return its body."""
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
-
-
-def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:
-    """Stop ``process`` and everything it started in its process group: SIGTERM, then SIGKILL."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout)
-    # The group may outlive its leader (TensorBoard's data server): make sure it is gone.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def private_tensorboard_registry(folder: Path) -> Iterator[Path]:
-    """Point TensorBoard's registry of running instances (``<temp>/.tensorboard-info``) at ``folder``.
-
-    Inside the block, ``tensorboard.manager.get_all()`` and :mod:`dvdl_helpers.tboard` read the
-    registry of processes started with ``TMPDIR=folder``: the tests' TensorBoards never meet the
-    user's own (no "Reusing TensorBoard"), nor are stopped by other test sessions' clean-up.
-    """
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(folder)
-    try:
-        yield folder
-    finally:
-        tempfile.tempdir = saved
-
-
-@contextlib.contextmanager
-def running_tensorboard(
-    log_dir: Path, runs: set[str], timeout: float = 90, program: str = LIGHT_PROGRAM
-) -> Iterator[str]:
-    """Run ``program --logdir log_dir`` on a free loopback port until ``runs`` are loaded; yield its URL.
-
-    ``program``: the course's TensorFlow-free TensorBoard by default (what ``%tensorboard`` starts in the
-    notebooks), or ``"tensorboard"``. The process (and its data server) runs in its own process group,
-    which is stopped afterwards. It registers itself in a temporary folder's TensorBoard registry, deleted
-    afterwards, so it leaves no stale entry and no other session's clean-up of "its" TensorBoards stops it.
-    """
-    port = free_port()
-    command = [str(find_program(program) or program), "--logdir", str(log_dir)]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="dvdl-tb-") as private, tempfile.TemporaryFile("w+") as output:
-        environment = {**os.environ, "TMPDIR": private}
-        process = subprocess.Popen(
-            command, env=environment, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-
-            def loaded() -> bool:
-                if process.poll() is not None:
-                    output.seek(0)
-                    detail = output.read()[-2000:]
-                    raise RuntimeError(f"tensorboard exited with code {process.returncode}:\n{detail}")
-                return runs <= set(get_json(f"{url}/data/runs"))
-
-            wait_for(loaded, timeout, f"TensorBoard listing the runs {sorted(runs)}")
-            yield url
-        finally:
-            stop_process_group(process)
-
-
-def request(url: str, body: dict | None = None) -> object:
-    """GET ``url`` (or POST ``body`` as JSON) and decode the JSON answer (TensorBoard may gzip it)."""
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    with urllib.request.urlopen(
-        urllib.request.Request(url, data=data, headers=headers), timeout=60
-    ) as answer:
-        raw = answer.read()
-        if answer.headers.get("Content-Encoding") == "gzip":
-            raw = gzip.decompress(raw)
-    return json.loads(raw)
-
-
-def query(url: str, **params: str) -> str:
-    """Return ``url`` with ``params`` as its query string."""
-    return f"{url}?{urllib.parse.urlencode(params)}"
-
-
-@pytest.fixture(scope="module")
-def sample_logs(tmp_path_factory) -> Path:
-    """The sample log folder (written once per session)."""
-    return sample_logdir(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

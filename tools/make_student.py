@@ -14,7 +14,6 @@ import nbformat
 
 from dvdl_helpers import paths
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SOLUTION_TAG = "solution"
 CODE_PROMPT = "# Your solution here (the teacher's copy has one)."
 MARKDOWN_PROMPT = "*Your answer here.*"
@@ -40,7 +39,7 @@ def student_copy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def main(argv: list[str]) -> int:
     """Write a student copy of every course notebook into the output folder."""
-    target = Path(argv[0]) if argv else REPO_ROOT / "student"
+    target = Path(argv[0]) if argv else paths.REPO_ROOT / "student"
     target.mkdir(parents=True, exist_ok=True)
     for path in paths.course_notebooks():
         notebook = nbformat.read(path, as_version=4)
@@ -49,7 +48,7 @@ def main(argv: list[str]) -> int:
         nbformat.write(copy, target / path.name)
         removed = sum(is_solution(cell) for cell in notebook.cells)
         print(f"{path.name}: {removed} solution cell(s) emptied")
-    shown = target.relative_to(REPO_ROOT) if target.is_relative_to(REPO_ROOT) else target
+    shown = target.relative_to(paths.REPO_ROOT) if target.is_relative_to(paths.REPO_ROOT) else target
     print(f"Student copies written to {shown}/")
     return 0
 

@@ -22,8 +22,7 @@ has Keras' shapes (60,000 + 10,000 digits) and holds the 5,000 bundled digits sp
 padded with copies. The quick setting reads only the first 3,500 / 500 / 1,000 of Keras' splits, so it
 then trains and checks on 5,000 real digits in a split the tests never use.
 
-This is issue 14's "done when" as a command: it needs a browser, takes about as long as the course, and is
-a check to run by hand, not one of the tests.
+It needs a browser and takes about as long as the course: a check to run by hand, not one of the tests.
 """
 
 from __future__ import annotations
@@ -45,9 +44,11 @@ from pathlib import Path
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-#: Debian's Chromium (never a downloaded one) and its flags, shared with tests/test_browser.py: without the
-#: background-networking ones Chromium keeps trying to reach Google's servers, even for a local page.
+from dvdl_helpers import paths
+
+#: Debian's Chromium (never a downloaded one) and its flags, shared with the browser tests (tests/helpers.py):
+#: without the background-networking ones Chromium keeps trying to reach Google's servers, even for a page
+#: on this machine.
 CHROMIUM = Path(os.environ.get("DVDL_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -58,7 +59,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-RECORDS = REPO_ROOT / "benchmarks" / "results" / "run_all_in_lab.jsonl"
+RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "run_all_in_lab.jsonl"
 NOTEBOOK_LIMIT_S = 900  # a notebook still running after this is reported, not waited for
 IGNORE_MARK = "NBVAL_IGNORE_OUTPUT"
 
@@ -178,7 +179,7 @@ def run_all(page, notebook: str) -> dict:
 def sanitisers() -> list[tuple[re.Pattern, str]]:
     """The replacements nbval applies before comparing (``tests/nbval_sanitize.cfg``)."""
     config = configparser.ConfigParser()
-    config.read(REPO_ROOT / "tests" / "nbval_sanitize.cfg")
+    config.read(paths.REPO_ROOT / "tests" / "nbval_sanitize.cfg")
     return [(re.compile(config[name]["regex"]), config[name]["replace"]) for name in config.sections()]
 
 
@@ -289,7 +290,7 @@ def main(argv: list[str]) -> int:
         RECORDS.parent.mkdir(parents=True, exist_ok=True)
         with RECORDS.open("a") as records:
             records.write(json.dumps(record) + "\n")
-        print(f"appended to {RECORDS.relative_to(REPO_ROOT)}")
+        print(f"appended to {paths.display_path(RECORDS)}")
     return 0
 
 
