@@ -3,7 +3,8 @@
 One module per concern, each small enough to read in one sitting:
 
 - :mod:`dvdl_helpers.paths`       where generated files go (``artifacts/``)
-- :mod:`dvdl_helpers.env`         quiet TensorFlow, seeds, the environment report
+- :mod:`dvdl_helpers.env`         quiet TensorFlow, seeds, the quick/long switch (imports none of the others)
+- :mod:`dvdl_helpers.checkup`     the environment report of notebook 00
 - :mod:`dvdl_helpers.data`        MNIST, offline first
 - :mod:`dvdl_helpers.device`      which device trains, memory growth, mixed precision (notebook 03)
 - :mod:`dvdl_helpers.imageprep`   make any picture usable as network input (no TensorFlow import)
