@@ -29,6 +29,8 @@ from dvdl_helpers.imageprep.image import (
 )
 from dvdl_helpers.imageprep.problems import check_file, problem_reason
 
+__all__ = ["Report", "convert2gray", "convert2mnist", "process_dir", "resize", "resize2gray"]
+
 # --------------------------------------------------------------------------------------------------------
 # A folder
 # --------------------------------------------------------------------------------------------------------

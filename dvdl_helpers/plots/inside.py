@@ -12,6 +12,17 @@ from matplotlib.figure import Figure
 from dvdl_helpers.data import square_images
 from dvdl_helpers.plots.basics import image_cells
 
+__all__ = [
+    "chart_grid",
+    "class_image_rows",
+    "embedding_maps",
+    "explanation_grid",
+    "feature_map_grid",
+    "filter_grid",
+    "padding_comparison",
+    "top_activation_grid",
+]
+
 
 def _colorbar(fig: Figure, image: object, axes: object, label: str) -> None:
     """Add one colourbar for ``axes`` (an array of axes or one axis), labelled ``label``."""

@@ -11,6 +11,8 @@ from matplotlib.figure import Figure
 from dvdl_helpers.data import square_images
 from dvdl_helpers.plots.basics import image_cells
 
+__all__ = ["latent_paths", "latent_size_sweep", "probe_curves", "reconstruction_rows", "thumbnail_map"]
+
 
 def _as_images(images: object) -> np.ndarray:
     """N×H×W floats from N×H×W, N×H×W×1 or N×(H·W) (square) images."""

@@ -19,6 +19,8 @@ from tensorflow.core.protobuf import config_pb2
 
 from dvdl_helpers.paths import display_path
 
+__all__ = ["list_summaries", "list_tags", "read_images", "read_scalars", "traced_graph_ops"]
+
 
 def _accumulator(run_dir: Path | str, **size_guidance: int) -> EventAccumulator:
     """Load one run folder's event files; ``size_guidance``: events of each kind to keep (0 = all)."""

@@ -18,6 +18,8 @@ from PIL import Image
 from dvdl_helpers import plots
 from dvdl_helpers.data import image_batch
 
+__all__ = ["figure_to_image", "image_logging_callback", "weights_to_image"]
+
 
 def figure_to_image(fig: Figure, *, dpi: float | None = None, close: bool = True) -> np.ndarray:
     """Render a matplotlib figure as a 1×H×W×3 ``uint8`` array, ready for ``tf.summary.image``.
