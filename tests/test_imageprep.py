@@ -1,4 +1,4 @@
-"""Tests of dvdl_helpers.imageprep (library): every bad-input case of issue 4, fits, names, MNIST preset."""
+"""Tests of dvdl_helpers.imageprep (library): every kind of bad input, fits, names, MNIST preset."""
 
 from __future__ import annotations
 
