@@ -43,7 +43,7 @@ def test_the_face_is_the_union_of_the_modules_all(package_name):
 def test_an_unknown_name_says_which_package_lacks_it():
     from dvdl_helpers import tboard
 
-    with pytest.raises(AttributeError, match="dvdl_helpers.tboard.*confusion_counts"):
+    with pytest.raises(AttributeError, match=r"dvdl_helpers\.tboard.*confusion_counts"):
         tboard.confusion_counts  # noqa: B018 (it lives in plots)
 
 
