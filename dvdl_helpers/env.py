@@ -1,7 +1,8 @@
-"""The course environment: quiet TensorFlow, reproducible seeds, quick or long run, an environment report.
+"""The course environment: quiet TensorFlow, reproducible seeds, quick or long run, package versions.
 
 Call :func:`quiet_tensorflow` *before* ``import tensorflow`` (the notebooks' setup cell does): TensorFlow
-reads its log level when it is first imported.
+reads its log level when it is first imported. Every module may import this one: it imports none of the
+course's modules (the environment report that gathers them is :mod:`.checkup`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import contextlib
 import functools
 import logging
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -54,11 +54,6 @@ def quick_mode(full_run: bool = False) -> bool:
     if value in {"0", "false", "no"}:
         return False
     return not full_run
-
-
-def test_mode() -> bool:
-    """Return True for the quick setting; kept for old code, new code calls :func:`quick_mode`."""
-    return quick_mode()
 
 
 @contextlib.contextmanager
@@ -143,42 +138,3 @@ def tensorboard_status() -> tuple[bool, str]:
     if result.returncode != 0:
         return False, f"`tensorboard --version_tb` failed: {result.stderr.strip()[-200:]}"
     return True, f"`tensorboard` {result.stdout.strip()} starts"
-
-
-def devices() -> list[str]:
-    """Return short descriptions of the GPUs TensorFlow sees (empty list: CPU only)."""
-    import tensorflow as tf
-
-    names = []
-    for gpu in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(gpu)
-        names.append(f"{gpu.name} ({details.get('device_name', 'GPU')})")
-    return names
-
-
-def report() -> None:
-    """Print the versions, the devices, the MNIST source ``auto`` would pick, and TensorBoard's state."""
-    from dvdl_helpers.data import choose_source
-
-    quiet_tensorflow()
-    gpus = devices()
-    source, reason = choose_source(probe_network=True)
-    tb_ok, tb_text = tensorboard_status()
-    rows = [
-        ("Python", platform.python_version()),
-        ("TensorFlow", package_version("tensorflow", "tensorflow-cpu")),
-        ("Keras", package_version("keras")),
-        ("TensorBoard", package_version("tensorboard")),
-        (
-            "Devices",
-            ", ".join(gpus)
-            if gpus
-            else "CPU only: every notebook runs; a GPU trains notebook 03's CNN faster (make bench)",
-        ),
-        ("MNIST source", f"{source} ({reason})"),
-        ("TensorBoard program", ("OK: " if tb_ok else "PROBLEM: ") + tb_text),
-        ("Setting", "quick (as stored)" if quick_mode() else "long run (DVDL_TEST_MODE=0)"),
-    ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")

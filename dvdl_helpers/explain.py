@@ -21,15 +21,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dvdl_helpers import models
 from dvdl_helpers.data import image_batch
-
-# Model file names and loaders live in models; these names stay here for the notebooks that use them.
-CONVNET_FILE = models.CONVNET_FILE
-SOFTMAX_FILE = models.SOFTMAX_FILE
-CONVNET_LAYERS = models.CONVNET_LAYERS
-load_or_train_convnet = models.load_or_train_convnet
-load_or_train_softmax = models.load_or_train_softmax
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:

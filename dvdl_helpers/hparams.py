@@ -33,16 +33,8 @@ def run_name(params: Mapping[str, Any]) -> str:
     )
 
 
-def _accumulators(log_dir: Path):
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-
-    for run_dir in sorted({event.parent for event in log_dir.rglob("events.out.tfevents.*")}):
-        accumulator = EventAccumulator(str(run_dir), size_guidance={"tensors": 0})
-        accumulator.Reload()
-        yield run_dir, accumulator
-
-
-def _plugin_content(accumulator, tag: str) -> bytes | None:
+def _plugin_content(accumulator: Any, tag: str) -> bytes | None:
+    """The plugin data logged under ``tag`` in one run (None when the run has no such tag)."""
     if tag not in accumulator.Tags().get("tensors", []):
         return None
     return accumulator.SummaryMetadata(tag).plugin_data.content
@@ -57,7 +49,9 @@ def read_experiment(log_dir: Path | str) -> dict[str, Any]:
     from google.protobuf import json_format
     from tensorboard.plugins.hparams import metadata
 
-    for _, accumulator in _accumulators(Path(log_dir)):
+    from dvdl_helpers.tboard.events import run_accumulators  # TensorFlow: imported when a sweep is read
+
+    for _, accumulator in run_accumulators(log_dir, tensors=0):
         content = _plugin_content(accumulator, metadata.EXPERIMENT_TAG)
         if content is None:
             continue
@@ -72,14 +66,13 @@ def read_experiment(log_dir: Path | str) -> dict[str, Any]:
 
 def _last_value(run_dir: Path, tag: str) -> float | None:
     """Return the last value of scalar ``tag`` in the event files of ``run_dir`` (None if absent)."""
-    import tensorflow as tf
+    from dvdl_helpers.tboard.events import read_scalars
 
     if not run_dir.is_dir():
         return None
-    for _, accumulator in _accumulators(run_dir):
-        if tag in accumulator.Tags().get("tensors", []):
-            events = accumulator.Tensors(tag)
-            return float(tf.make_ndarray(events[-1].tensor_proto)) if events else None
+    for tags in read_scalars(run_dir).values():
+        if tags.get(tag):
+            return tags[tag][-1][1]
     return None
 
 
@@ -93,9 +86,11 @@ def read_sweep(log_dir: Path | str, metrics: Sequence[tuple[str, str]] = (("vali
     from google.protobuf import json_format
     from tensorboard.plugins.hparams import api_pb2, metadata
 
+    from dvdl_helpers.tboard.events import run_accumulators
+
     root = Path(log_dir)
     sessions = []
-    for run_dir, accumulator in _accumulators(root):
+    for run, accumulator in run_accumulators(root, tensors=0):
         start = _plugin_content(accumulator, metadata.SESSION_START_INFO_TAG)
         if start is None:
             continue
@@ -106,10 +101,10 @@ def read_sweep(log_dir: Path | str, metrics: Sequence[tuple[str, str]] = (("vali
             if end is not None
             else "STATUS_RUNNING"
         )
-        row: dict[str, Any] = {"run": run_dir.relative_to(root).as_posix(), "status": status}
+        row: dict[str, Any] = {"run": run, "status": status}
         row.update({name: json_format.MessageToDict(value) for name, value in info.hparams.items()})
         for group, tag in metrics:
-            row[f"{group}/{tag}"] = _last_value(run_dir / group, tag)
+            row[f"{group}/{tag}"] = _last_value(root / run / group, tag)
         sessions.append(row)
     return sessions
 

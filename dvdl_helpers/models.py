@@ -281,8 +281,18 @@ def chart_autoencoder(
         raise ValueError(f"height and width must be multiples of {step}, got {height}×{width}")
     if upsampling not in ("nearest", "bilinear", "transposed"):
         raise ValueError(f"upsampling must be 'nearest', 'bilinear' or 'transposed', got {upsampling!r}")
+    encoder = _chart_encoder(input_shape, latent_dim, filters, hidden, activation)
     small = (height // step, width // step, filters[-1])  # the last feature maps' shape
+    decoder = _chart_decoder(small, channels, latent_dim, filters, hidden, activation, upsampling)
+    image = encoder.input
+    autoencoder = keras.Model(image, decoder(encoder(image)), name=name)
+    return autoencoder, encoder, decoder
 
+
+def _chart_encoder(
+    input_shape: tuple[int, int, int], latent_dim: int, filters: tuple[int, ...], hidden: int, activation: str
+) -> keras.Model:
+    """The encoder of :func:`chart_autoencoder`: stride-2 convolutions, ``hidden``, then the ``code``."""
     image = keras.Input(shape=input_shape, name="image")
     x = image
     for index, count in enumerate(filters, start=1):
@@ -290,8 +300,19 @@ def chart_autoencoder(
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(hidden, activation=activation, name="hidden")(x)
     code = layers.Dense(latent_dim, name="code")(x)
-    encoder = keras.Model(image, code, name="encoder")
+    return keras.Model(image, code, name="encoder")
 
+
+def _chart_decoder(
+    small: tuple[int, int, int],
+    channels: int,
+    latent_dim: int,
+    filters: tuple[int, ...],
+    hidden: int,
+    activation: str,
+    upsampling: str,
+) -> keras.Model:
+    """The decoder of :func:`chart_autoencoder`: the encoder's mirror image, from the code to pixels."""
     code_in = keras.Input(shape=(latent_dim,), name="code")
     x = layers.Dense(hidden, activation=activation, name="hidden")(code_in)
     x = layers.Dense(small[0] * small[1] * small[2], activation=activation, name="expand")(x)
@@ -310,10 +331,7 @@ def chart_autoencoder(
         else:
             x = layers.UpSampling2D(2, interpolation=upsampling, name=f"up{index}")(x)
             x = layers.Conv2D(count, 3, name="pixels" if last else f"upconv{index}", **settings)(x)
-    decoder = keras.Model(code_in, x, name="decoder")
-
-    autoencoder = keras.Model(image, decoder(encoder(image)), name=name)
-    return autoencoder, encoder, decoder
+    return keras.Model(code_in, x, name="decoder")
 
 
 def chart_convnet(

@@ -19,8 +19,8 @@ from dvdl_helpers.cli import charts as cli
 
 
 def test_command_line(tmp_path, pngs):
-    cmd = [sys.executable, "-m", "dvdl_helpers.charts", str(tmp_path), "--per-type", "1", "--seed", "2"]
-    cmd += ["--size", "48", "40", "--types", "bar", "line", "--jobs", "1", "--quiet"]
+    cmd = [sys.executable, "-m", "dvdl_helpers.charts", "generate", str(tmp_path), "--per-type", "1"]
+    cmd += ["--seed", "2", "--size", "48", "40", "--types", "bar", "line", "--jobs", "1", "--quiet"]
     result = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120)
     assert "2 charts in" in result.stdout
     assert sorted(pngs(tmp_path)) == ["bar/bar_00000.png", "line/line_00000.png"]

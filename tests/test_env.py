@@ -1,4 +1,4 @@
-"""Tests of dvdl_helpers.env: the quick/full switch, quiet TensorFlow, seeds, the report, test settings."""
+"""Tests of dvdl_helpers.env: the quick/full switch, quiet TensorFlow, seeds, TensorBoard, test settings."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from dvdl_helpers import env
 
 def test_quick_mode_is_the_default_and_the_environment_overrides_the_switch(monkeypatch):
     monkeypatch.delenv("DVDL_TEST_MODE", raising=False)
-    assert env.quick_mode() and env.test_mode()
+    assert env.quick_mode()
     assert not env.quick_mode(full_run=True)
     monkeypatch.setenv("DVDL_TEST_MODE", "1")
     assert env.quick_mode(full_run=True)
     monkeypatch.setenv("DVDL_TEST_MODE", "0")
     assert not env.quick_mode(full_run=False)
-    assert not env.test_mode()
 
 
 def test_quiet_tensorflow_import_prints_nothing():
@@ -36,16 +35,6 @@ def test_seed_everything_repeats_random_draws():
     first = tf.random.uniform((3,)).numpy()
     env.seed_everything(7)
     assert (tf.random.uniform((3,)).numpy() == first).all()
-
-
-def test_report_names_versions_devices_source_and_tensorboard(monkeypatch, capsys):
-    monkeypatch.setenv("DVDL_MNIST", "bundled")
-    env.report()
-    out = capsys.readouterr().out
-    for heading in ("Python", "TensorFlow", "Keras", "TensorBoard", "Devices", "MNIST source"):
-        assert heading in out
-    assert "bundled (set by DVDL_MNIST)" in out
-    assert "TensorBoard program  OK" in out
 
 
 def test_tensorboard_status_explains_a_missing_program(monkeypatch, tmp_path):

@@ -119,12 +119,6 @@ def test_ideal_inputs_raise_the_class_score(convnet):
     np.testing.assert_array_equal(ideal, explain.ideal_inputs(convnet, [0, 5], steps=15, seed=1))
 
 
-def test_the_loaders_are_the_ones_in_models():
-    assert explain.load_or_train_convnet is models.load_or_train_convnet
-    assert explain.load_or_train_softmax is models.load_or_train_softmax
-    assert (explain.CONVNET_FILE, explain.SOFTMAX_FILE) == (models.CONVNET_FILE, models.SOFTMAX_FILE)
-
-
 # --- the plots of notebook 04 (in dvdl_helpers.plots) ---
 
 

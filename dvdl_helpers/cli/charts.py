@@ -1,10 +1,8 @@
 """``dvdl-charts`` / ``python -m dvdl_helpers.charts``: draw chart data sets, classify your charts, train.
 
-    python -m dvdl_helpers.charts generate OUTPUT_DIR --per-type 1000 [--style varied] [--size 128 128]
-    python -m dvdl_helpers.charts classify IMAGE_OR_FOLDER... [--model PATH] [--format text|csv|jsonl]
-    python -m dvdl_helpers.charts train [--per-type 1500] [--epochs 16] [--model PATH]
-
-``generate`` is also the default (``python -m dvdl_helpers.charts OUTPUT_DIR ...``, as before).
+python -m dvdl_helpers.charts generate OUTPUT_DIR --per-type 1000 [--style varied] [--size 128 128]
+python -m dvdl_helpers.charts classify IMAGE_OR_FOLDER... [--model PATH] [--format text|csv|jsonl]
+python -m dvdl_helpers.charts train [--per-type 1500] [--epochs 16] [--model PATH]
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from tqdm import tqdm
 from .. import paths
 from ..charts import dataset, real
 
-COMMANDS = ("generate", "classify", "train")
 FORMATS = ("text", "csv", "jsonl")
 CLASSIFY_EPILOG = """\
 model: the one that ships with the course, unless --model names another; its answers below its 'unsure'
@@ -41,23 +38,36 @@ exit status: 0 every file classified; 1 some skipped (each named with its reason
 (no pictures found, none readable, no model) or a usage error; 130 interrupted (Ctrl-C)."""
 
 
-def _generate(a: argparse.Namespace) -> int:
-    opts = dict(seed=a.seed, size_px=tuple(a.size), style=a.style, types=a.types, jobs=a.jobs, force=a.force)
-    s = dataset.generate_dataset(a.output_dir, a.per_type, progress=not a.quiet, **opts)
-    state = "up to date" if s.skipped else f"{s.seconds:.1f} s, {s.charts_per_s:.0f} charts/s, {s.jobs} jobs"
-    print(f"{s.n_charts} charts in {s.output_dir} ({state}); data: {s.csv_path.name}")
+def _generate(arguments: argparse.Namespace) -> int:
+    summary = dataset.generate_dataset(
+        arguments.output_dir,
+        arguments.per_type,
+        progress=not arguments.quiet,
+        seed=arguments.seed,
+        size_px=tuple(arguments.size),
+        style=arguments.style,
+        types=arguments.types,
+        jobs=arguments.jobs,
+        force=arguments.force,
+    )
+    state = (
+        "up to date"
+        if summary.skipped
+        else f"{summary.seconds:.1f} s, {summary.charts_per_s:.0f} charts/s, {summary.jobs} jobs"
+    )
+    print(f"{summary.n_charts} charts in {summary.output_dir} ({state}); data: {summary.csv_path.name}")
     return 0
 
 
-def _classify(a: argparse.Namespace) -> int:
+def _classify(arguments: argparse.Namespace) -> int:
     unlisted: list[tuple[Path, str]] = []
-    files = real.expand_inputs(a.inputs, unlisted=unlisted)
+    files = real.expand_inputs(arguments.inputs, unlisted=unlisted)
     if not files and not unlisted:
-        print("no pictures found in", " ".join(map(_shown, a.inputs)), file=sys.stderr)
+        print("no pictures found in", " ".join(map(_shown, arguments.inputs)), file=sys.stderr)
         return 2
     try:
-        classifier = real.open_classifier(a.model)
-        answers = real.iter_classify(files, classifier, batch_size=a.batch_size)
+        classifier = real.open_classifier(arguments.model)
+        answers = real.iter_classify(files, classifier, batch_size=arguments.batch_size)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 2
@@ -68,14 +78,16 @@ def _classify(a: argparse.Namespace) -> int:
     for stream in (sys.stdout, sys.stderr):  # a name Python cannot encode is escaped, never a crash
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    if a.format == "text" and not a.quiet:  # which model answers, on stderr: stdout stays one line per file
+    if (
+        arguments.format == "text" and not arguments.quiet
+    ):  # which model answers, on stderr: stdout stays one line per file
         unsure = f", 'unsure' below {classifier.threshold:.0%}" if classifier.threshold else ""
         print(f"answers of the {classifier.name} model{unsure}", file=sys.stderr)
-    header, line = _formatter(a.format, classifier.name)
+    header, line = _formatter(arguments.format, classifier.name)
     if header is not None:
         print(header, flush=True)
     counts = {"classified": 0, "skipped": 0}
-    show_bar = not a.quiet and sys.stderr.isatty()
+    show_bar = not arguments.quiet and sys.stderr.isatty()
     bar = tqdm(total=len(files) + len(unlisted), file=sys.stderr, disable=not show_bar, unit="file")
     try:
         for answer in itertools.chain(folders, answers):
@@ -91,7 +103,7 @@ def _classify(a: argparse.Namespace) -> int:
         return 130
     finally:
         bar.close()
-    if a.format == "text" and counts["skipped"]:
+    if arguments.format == "text" and counts["skipped"]:
         print(f"{counts['skipped']} file(s) skipped, {counts['classified']} classified", file=sys.stderr)
     return 2 if not counts["classified"] else 1 if counts["skipped"] else 0
 
@@ -114,7 +126,7 @@ def _formatter(
 
     def cells(answer: real.ChartAnswer) -> dict:
         values = {name: getattr(answer, name) for name in columns} | {"model": model}
-        return {k: _shown(v) if isinstance(v, Path) else v for k, v in values.items()}
+        return {name: _shown(value) if isinstance(value, Path) else value for name, value in values.items()}
 
     if form == "jsonl":
         return None, lambda answer: (json.dumps(cells(answer)), sys.stdout)  # ASCII: safe in any pipe
@@ -141,86 +153,106 @@ def _shown(path: Path | str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
-def _train(a: argparse.Namespace) -> int:
+def _train(arguments: argparse.Namespace) -> int:
     from .. import env
 
     env.quiet_tensorflow()  # TensorFlow's C++ start-up lines, silenced
     from ..charts import shipped, training  # late: TensorFlow
 
     result = training.train_classifier(
-        per_type=a.per_type,
-        epochs=a.epochs,
-        model_path=a.model,
-        jobs=a.jobs,
+        per_type=arguments.per_type,
+        epochs=arguments.epochs,
+        model_path=arguments.model,
+        jobs=arguments.jobs,
         progress=True,
-        seed=a.seed,
+        seed=arguments.seed,
         final=True,
-        ship=a.ship,
+        ship=arguments.ship,
     )
     for line in result.report():
         print(line)
-    if not a.ship and shipped.facts():  # does this run reproduce the shipped model?
+    if not arguments.ship and shipped.facts():  # does this run reproduce the shipped model?
         print("compared with the shipped model's card (95 % intervals):")
         for line in shipped.compare_with_card(result.scores):
             print("  " + line)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line of the chart tools (see the module's docstring)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in (*COMMANDS, "-h", "--help"):
-        argv = ["generate", *argv]  # the first edition's form: OUTPUT_DIR --per-type N ...
-    ap = argparse.ArgumentParser(prog="python -m dvdl_helpers.charts", description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="command", required=True)
-    gen = sub.add_parser("generate", help="draw a chart data set (a folder per type and charts.csv)")
-    gen.add_argument("output_dir", type=Path)
-    gen.add_argument("--per-type", type=int, default=100, help="charts per type (default 100)")
-    gen.add_argument("--seed", type=int, default=0)
-    gen.add_argument("--size", type=int, nargs=2, default=(128, 128), metavar=("W", "H"), help="pixels")
-    gen.add_argument("--style", choices=dataset.STYLES, default="train")
-    gen.add_argument("--types", nargs="+", choices=dataset.CHART_TYPES, default=None)
-    gen.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
-    gen.add_argument("--force", action="store_true", help="redraw even if the folder is up to date")
-    gen.add_argument("--quiet", action="store_true", help="no progress bar")
-    cls = sub.add_parser(
-        "classify",
-        help="print the chart type of pictures (files or folders)",
-        description="Print the chart type of pictures: files, or folders searched recursively.",
-        epilog=CLASSIFY_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    cls.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
-    cls.add_argument(
+def _generate_options(generate: argparse.ArgumentParser) -> None:
+    """The arguments of ``generate``."""
+    generate.add_argument("output_dir", type=Path)
+    generate.add_argument("--per-type", type=int, default=100, help="charts per type (default 100)")
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--size", type=int, nargs=2, default=(128, 128), metavar=("W", "H"), help="pixels")
+    generate.add_argument("--style", choices=dataset.STYLES, default="train")
+    generate.add_argument("--types", nargs="+", choices=dataset.CHART_TYPES, default=None)
+    generate.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    generate.add_argument("--force", action="store_true", help="redraw even if the folder is up to date")
+    generate.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _classify_options(classify: argparse.ArgumentParser) -> None:
+    """The arguments of ``classify``."""
+    classify.add_argument("inputs", nargs="+", type=Path, metavar="IMAGE_OR_FOLDER")
+    classify.add_argument(
         "--model",
         type=Path,
         default=None,
         help="a saved classifier, e.g. yours from notebook 05 or 'train' "
         f"({paths.display_path(real.default_model_path())}); default: the model that ships with the course",
     )
-    cls.add_argument("--format", choices=FORMATS, default="text", help="output (default: text)")
-    cls.add_argument(
+    classify.add_argument("--format", choices=FORMATS, default="text", help="output (default: text)")
+    classify.add_argument(
         "--batch-size",
         type=_positive,
         default=real.CLASSIFY_BATCH,
         help=f"pictures read and classified at a time; memory grows with it (default {real.CLASSIFY_BATCH})",
     )
-    cls.add_argument("--quiet", action="store_true", help="no progress bar (none when stderr is no terminal)")
-    tr = sub.add_parser("train", help="train the classifier in notebook 05's full setting and save it")
-    tr.add_argument(
+    classify.add_argument(
+        "--quiet", action="store_true", help="no progress bar (none when stderr is no terminal)"
+    )
+
+
+def _train_options(train: argparse.ArgumentParser) -> None:
+    """The arguments of ``train``."""
+    train.add_argument(
         "--per-type", type=int, default=None, help="generated charts per type (default: full setting)"
     )
-    tr.add_argument("--epochs", type=int, default=None, help="epochs (default: full setting)")
-    tr.add_argument(
+    train.add_argument("--epochs", type=int, default=None, help="epochs (default: full setting)")
+    train.add_argument(
         "--model", type=Path, default=None, help="where to save (default: the course's model file)"
     )
-    tr.add_argument("--jobs", type=int, default=None, help="processes drawing charts (default: all cores)")
-    tr.add_argument("--seed", type=int, default=0, help="training start (default 0, as the shipped model)")
-    tr.add_argument(
+    train.add_argument("--jobs", type=int, default=None, help="processes drawing charts (default: all cores)")
+    train.add_argument("--seed", type=int, default=0, help="training start (default 0, as the shipped model)")
+    train.add_argument(
         "--ship", action="store_true", help="save as the course's shipped model, with its model card"
     )
-    a = ap.parse_args(argv)
-    return {"generate": _generate, "classify": _classify, "train": _train}[a.command](a)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line of the chart tools (see the module's docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dvdl_helpers.charts", description=__doc__.splitlines()[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    _generate_options(
+        commands.add_parser("generate", help="draw a chart data set (a folder per type and charts.csv)")
+    )
+    _classify_options(
+        commands.add_parser(
+            "classify",
+            help="print the chart type of pictures (files or folders)",
+            description="Print the chart type of pictures: files, or folders searched recursively.",
+            epilog=CLASSIFY_EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+    )
+    _train_options(
+        commands.add_parser("train", help="train the classifier in notebook 05's full setting and save it")
+    )
+    arguments = parser.parse_args(argv)
+    run = {"generate": _generate, "classify": _classify, "train": _train}[arguments.command]
+    return run(arguments)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ Every reader of pictures in the package (also ``charts``, ``data``): :func:`read
 one, a file that cannot be read becoming a :class:`PictureError` with its reason; :mod:`.problems` decides
 once what "cannot read this picture" means (any exception, Pillow's pixel limit, truncated files).
 
-Modules: :mod:`.image` (one picture), :mod:`.folder` (a folder, in a pool of processes), :mod:`.problems`.
+Modules: :mod:`.image` (one picture), :mod:`.folder` (a folder, in a pool of processes), :mod:`.problems`;
+``imageprep.name`` reaches every name in their ``__all__`` (imported here, eagerly), and nothing of
+:mod:`.arrays`, the NumPy part, imported only when a picture needs it.
 
 Promises: inputs are only read; a bad file (not an image, empty, truncated, too large, unreadable) is named
 in the report with its reason and the rest are still processed; each output is written to a temporary file
@@ -28,29 +30,9 @@ Speed: a process pool over files, each file decoded once, JPEGs shrunk while dec
 images shrunk by ``reduce`` before the final LANCZOS resampling. This module never imports TensorFlow.
 """
 
-from dvdl_helpers.imageprep.folder import (
-    Report,
-    convert2gray,
-    convert2mnist,
-    process_dir,
-    resize,
-    resize2gray,
-)
-from dvdl_helpers.imageprep.image import FITS, UsageError, mnist_preset, prepare_image
-from dvdl_helpers.imageprep.problems import PictureError, problem_reason, read_each
+from dvdl_helpers.imageprep import folder, image, problems
+from dvdl_helpers.imageprep.folder import *  # noqa: F403 (the face: each module's __all__)
+from dvdl_helpers.imageprep.image import *  # noqa: F403
+from dvdl_helpers.imageprep.problems import *  # noqa: F403
 
-__all__ = [
-    "FITS",
-    "PictureError",
-    "Report",
-    "UsageError",
-    "convert2gray",
-    "convert2mnist",
-    "mnist_preset",
-    "prepare_image",
-    "problem_reason",
-    "process_dir",
-    "read_each",
-    "resize",
-    "resize2gray",
-]
+__all__ = [*folder.__all__, *image.__all__, *problems.__all__]

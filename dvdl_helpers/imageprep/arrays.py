@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter
 
+# Nothing here is on the imageprep face: image.py calls these only when a picture needs NumPy.
+__all__: list[str] = []
+
 LANCZOS = Image.Resampling.LANCZOS
 
 

@@ -18,16 +18,19 @@ from tqdm import tqdm
 
 from dvdl_helpers.env import usable_cores
 from dvdl_helpers.imageprep.image import (
-    _TMP_PREFIX,
     Color,
     Fit,
+    Options,
     PathLike,
     UsageError,
-    _Options,
-    _options,
-    _prepare,
+    checked_options,
+    prepare_with_notes,
 )
 from dvdl_helpers.imageprep.problems import check_file, problem_reason
+
+_TMP_PREFIX = ".imageprep-"  # temporary outputs: hidden, removed if a run is interrupted
+
+__all__ = ["Report", "convert2gray", "convert2mnist", "process_dir", "resize", "resize2gray"]
 
 # --------------------------------------------------------------------------------------------------------
 # A folder
@@ -122,7 +125,7 @@ def process_dir(
     ``a__png.png``). Raises :class:`UsageError` before writing anything when the request is wrong (unknown
     ``ext``, missing input folder, output folder equal to or inside the input folder, ...).
     """
-    opts = _options(size=size, gray=gray, fit=fit, background=background, preset=preset)
+    opts = checked_options(size=size, gray=gray, fit=fit, background=background, preset=preset)
     ext, image_format = _output_format(ext)
     source_dir, target_dir = _check_dirs(input_dir, output_dir)
     jobs = usable_cores() if jobs is None else int(jobs)
@@ -207,7 +210,7 @@ def _plan_outputs(
     return plan, notes
 
 
-def _run(todo: list[tuple[Path, Path, _Options, str]], jobs: int, progress: bool, task: str) -> list[Any]:
+def _run(todo: list[tuple[Path, Path, Options, str]], jobs: int, progress: bool, task: str) -> list[Any]:
     """Convert the files, in a pool of ``jobs`` processes when that pays; results in ``todo`` order."""
     results: list[Any] = []
     jobs = min(jobs, len(todo))
@@ -234,12 +237,12 @@ def _run(todo: list[tuple[Path, Path, _Options, str]], jobs: int, progress: bool
         raise
 
 
-def _convert_file(item: tuple[Path, Path, _Options, str]) -> tuple[str | None, list[str]]:
+def _convert_file(item: tuple[Path, Path, Options, str]) -> tuple[str | None, list[str]]:
     """Convert one file (runs in a worker); return (the reason it failed or None, notes). Never raises."""
     source, target, opts, image_format = item
     try:
         check_file(source)
-        image, notes = _prepare(source, opts)
+        image, notes = prepare_with_notes(source, opts)
     except Exception as exc:  # a bad file must never stop the run
         return problem_reason(source, exc), []
     try:

@@ -19,7 +19,6 @@ PathLike = str | os.PathLike[str]
 
 FITS: tuple[str, ...] = ("stretch", "contain", "cover")
 LANCZOS = Image.Resampling.LANCZOS
-_TMP_PREFIX = ".imageprep-"  # temporary outputs: hidden, removed if a run is interrupted
 _DEEP_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}  # 16/32-bit integer and float
 _MNIST_WORK = 512  # a digit photo is analysed at most this large
 
@@ -29,7 +28,9 @@ class UsageError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Options:
+class Options:
+    """The checked options of one preparation (see :func:`checked_options`); what a folder's workers get."""
+
     size: tuple[int, int] | None = None
     gray: bool = False
     fit: str = "stretch"
@@ -61,8 +62,8 @@ def prepare_image(
     :mod:`.problems`, whose :func:`~.problems.read_each` turns them into named problems); a PIL image
     passed in is left unchanged.
     """
-    opts = _options(size=size, gray=gray, fit=fit, background=background, preset=preset)
-    return _prepare(image, opts)[0]
+    opts = checked_options(size=size, gray=gray, fit=fit, background=background, preset=preset)
+    return prepare_with_notes(image, opts)[0]
 
 
 def mnist_preset(image: PathLike | Image.Image) -> Image.Image:
@@ -76,10 +77,10 @@ def mnist_preset(image: PathLike | Image.Image) -> Image.Image:
     return prepare_image(image, preset="mnist")
 
 
-def _options(
+def checked_options(
     size: Sequence[int] | None, gray: bool, fit: str, background: Color, preset: str | None
-) -> _Options:
-    """Check the single-image options; raise :class:`UsageError` on a bad one."""
+) -> Options:
+    """Return the options of :func:`prepare_image`, checked; raise :class:`UsageError` on a bad one."""
     if fit not in FITS:
         raise UsageError(f"fit must be one of {', '.join(FITS)}, not {fit!r}")
     if preset not in (None, "mnist"):
@@ -92,11 +93,14 @@ def _options(
         rgb = ImageColor.getrgb(background) if isinstance(background, str) else tuple(background)
     except ValueError:
         raise UsageError(f"unknown background colour {background!r}") from None
-    return _Options(size, gray or preset is not None, fit, tuple(int(c) for c in rgb[:3]), preset)
+    return Options(size, gray or preset is not None, fit, tuple(int(c) for c in rgb[:3]), preset)
 
 
-def _prepare(source: PathLike | Image.Image, opts: _Options) -> tuple[Image.Image, list[str]]:
-    """Decode, flatten and fit one picture; return it with notes worth telling (e.g. 'animated')."""
+def prepare_with_notes(source: PathLike | Image.Image, opts: Options) -> tuple[Image.Image, list[str]]:
+    """Decode, flatten and fit one picture; return it with notes worth telling (e.g. 'animated').
+
+    What :func:`prepare_image` does; a folder's workers call it for the notes that go into the report.
+    """
     if isinstance(source, Image.Image):
         notes = ["animated: current frame used"] if getattr(source, "n_frames", 1) > 1 else []
         image = ImageOps.exif_transpose(source)  # a copy: the caller's image stays as it is
@@ -114,7 +118,7 @@ def _prepare(source: PathLike | Image.Image, opts: _Options) -> tuple[Image.Imag
     return image, notes
 
 
-def _decode(image: Any, opts: _Options) -> tuple[Image.Image, list[str]]:
+def _decode(image: Any, opts: Options) -> tuple[Image.Image, list[str]]:
     """Load the first frame of an opened file, upright; a JPEG is shrunk while decoding when it can be."""
     frames = getattr(image, "n_frames", 1)
     notes = [f"animated ({frames} frames): first frame used"] if frames > 1 else []
@@ -125,7 +129,7 @@ def _decode(image: Any, opts: _Options) -> tuple[Image.Image, list[str]]:
     return image, notes
 
 
-def _draft_request(image: Image.Image, opts: _Options) -> tuple[int, int]:
+def _draft_request(image: Image.Image, opts: Options) -> tuple[int, int]:
     """The smallest decoded size that still leaves 2× the final resolution (JPEG scales by 1/2, 1/4, 1/8)."""
     width, height = image.size
     turned = image.getexif().get(ExifTags.Base.Orientation, 1) in (5, 6, 7, 8)  # stored sideways

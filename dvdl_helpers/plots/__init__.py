@@ -9,66 +9,15 @@
 
 Every function draws with pyplot and returns the :class:`~matplotlib.figure.Figure`, titled and with
 labelled axes. In a notebook, assign the result (``fig = plots.digit_grid(...)``) so it shows once.
+
+``plots.name`` reaches every name in the modules' ``__all__`` (imported here, eagerly); a new public
+figure goes into its module's ``__all__``, nowhere else.
 """
 
-from dvdl_helpers.plots.basics import (
-    confusion_counts,
-    confusion_matrix,
-    digit_grid,
-    digit_mosaic,
-    histogram,
-    label_counts,
-    probabilities,
-    reliability_diagram,
-    smoothed,
-    training_curves,
-    weight_images,
-)
-from dvdl_helpers.plots.images import (
-    image_comparison,
-)
-from dvdl_helpers.plots.inside import (
-    chart_grid,
-    class_image_rows,
-    embedding_maps,
-    explanation_grid,
-    feature_map_grid,
-    filter_grid,
-    padding_comparison,
-    top_activation_grid,
-)
-from dvdl_helpers.plots.latent import (
-    latent_paths,
-    latent_size_sweep,
-    probe_curves,
-    reconstruction_rows,
-    thumbnail_map,
-)
+from dvdl_helpers.plots import basics, images, inside, latent
+from dvdl_helpers.plots.basics import *  # noqa: F403 (the face: each module's __all__)
+from dvdl_helpers.plots.images import *  # noqa: F403
+from dvdl_helpers.plots.inside import *  # noqa: F403
+from dvdl_helpers.plots.latent import *  # noqa: F403
 
-__all__ = [
-    "chart_grid",
-    "class_image_rows",
-    "confusion_counts",
-    "confusion_matrix",
-    "digit_grid",
-    "digit_mosaic",
-    "embedding_maps",
-    "explanation_grid",
-    "feature_map_grid",
-    "filter_grid",
-    "histogram",
-    "image_comparison",
-    "label_counts",
-    "latent_paths",
-    "latent_size_sweep",
-    "padding_comparison",
-    "probabilities",
-    "probe_curves",
-    "reconstruction_rows",
-    "reliability_diagram",
-    "smoothed",
-    "thumbnail_map",
-    "top_activation_grid",
-    "training_curves",
-    "weight_images",
-]
+__all__ = [*basics.__all__, *images.__all__, *inside.__all__, *latent.__all__]

@@ -16,6 +16,20 @@ from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
 
+__all__ = [
+    "confusion_counts",
+    "confusion_matrix",
+    "digit_grid",
+    "digit_mosaic",
+    "histogram",
+    "label_counts",
+    "probabilities",
+    "reliability_diagram",
+    "smoothed",
+    "training_curves",
+    "weight_images",
+]
+
 
 def image_cells(axes_row: Sequence[Axes], count: int) -> Iterator[tuple[int, Axes]]:
     """Yield ``(column, axes)`` for the first ``count`` cells of a row of image axes; blank the others.

@@ -8,6 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+__all__ = ["image_comparison"]
+
 
 def _checkerboard(height: int, width: int, square: int = 8) -> np.ndarray:
     """A light gray checkerboard (H×W×3 floats in [0, 1]), the usual backdrop that shows transparency."""

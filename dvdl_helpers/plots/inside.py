@@ -7,10 +7,23 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import Colormap
 from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
 from dvdl_helpers.plots.basics import image_cells
+
+__all__ = [
+    "chart_grid",
+    "class_image_rows",
+    "embedding_maps",
+    "explanation_grid",
+    "feature_map_grid",
+    "filter_grid",
+    "padding_comparison",
+    "top_activation_grid",
+]
 
 
 def _colorbar(fig: Figure, image: object, axes: object, label: str) -> None:
@@ -136,20 +149,12 @@ def explanation_grid(
         block, row = divmod(index, per_block)
         first = block * (width + 1)
         true, pred = int(labels[index]), int(predictions[index])
-        wrong = true != pred
-        axes[row, first].imshow(digit, cmap=image_cmap)
-        axes[row, first].set_title(
-            f"{label_text(true)}→{label_text(pred)}" if wrong else label_text(true),
-            color="crimson" if wrong else "black",
-            fontsize=10,
+        _image_with_verdict(
+            axes[row, first], digit, label_text(true), label_text(pred), wrong=true != pred, cmap=image_cmap
         )
         for offset, name in enumerate(names, start=1):
-            heat = np.asarray(maps[name][index], dtype=np.float32)
-            peak = float(heat.max())
-            heat = np.clip(heat / peak if peak > 0 else heat, 0.0, 1.0)
             ax = axes[row, first + offset]
-            ax.imshow(digit, cmap=image_cmap, alpha=0.6)
-            ax.imshow(heat, cmap=colours, vmin=0, vmax=1, alpha=alpha * heat)
+            _heatmap_over(ax, digit, maps[name][index], colours, alpha, image_cmap)
             if row == 0:
                 ax.set_title(name, fontsize=10)
     for block in range(blocks if block_titles is not None else 0):
@@ -160,6 +165,25 @@ def explanation_grid(
     _colorbar(fig, scale, axes, "importance (scaled per image)")
     fig.suptitle(title, y=1.0)
     return fig
+
+
+def _image_with_verdict(
+    ax: Axes, image: np.ndarray, true: str, predicted: str, *, wrong: bool, cmap: str
+) -> None:
+    """The image, titled with its label, or ``label→prediction`` in red when the network is wrong."""
+    ax.imshow(image, cmap=cmap)
+    ax.set_title(f"{true}→{predicted}" if wrong else true, color="crimson" if wrong else "black", fontsize=10)
+
+
+def _heatmap_over(
+    ax: Axes, image: np.ndarray, heat: np.ndarray, colours: Colormap, alpha: float, cmap: str
+) -> None:
+    """A heatmap scaled to [0, 1] over a faded ``image``, more opaque where it is stronger."""
+    heat = np.asarray(heat, dtype=np.float32)
+    peak = float(heat.max())
+    heat = np.clip(heat / peak if peak > 0 else heat, 0.0, 1.0)
+    ax.imshow(image, cmap=cmap, alpha=0.6)
+    ax.imshow(heat, cmap=colours, vmin=0, vmax=1, alpha=alpha * heat)
 
 
 def chart_grid(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
 from dvdl_helpers.plots.basics import image_cells
+
+__all__ = ["latent_paths", "latent_size_sweep", "probe_curves", "reconstruction_rows", "thumbnail_map"]
 
 
 def _as_images(images: object) -> np.ndarray:
@@ -143,58 +146,21 @@ def latent_paths(
     The map's points are drawn faintly behind, coloured by class. ``focus=True`` adds a second row that
     zooms in on the paths (the thumbnails go there), with a rectangle marking that area in the first row.
     """
-    from matplotlib.offsetbox import AnnotationBbox, OffsetImage
-    from matplotlib.patches import Rectangle
-
     names = list(maps)
     labels_array, classes = _class_colours(labels, len(next(iter(maps.values()))))
-    colours, path_cmaps = plt.get_cmap("tab10"), ["Reds", "Blues", "Greens", "Purples", "Oranges"]
     nrows = 2 if focus else 1
     width = len(names) * panel_size + 1.8
     fig, axes = plt.subplots(nrows, len(names), figsize=(width, nrows * panel_size), squeeze=False)
     for col, name in enumerate(names):
         points = np.asarray(maps[name], dtype=float)
-        all_path_points = np.concatenate([np.asarray(p, dtype=float) for p in paths[name].values()])
         for row in range(nrows):
             ax, zoomed = axes[row, col], row == 1
-            for label in classes:
-                members = points[labels_array == label]
-                cname = class_names[label] if class_names is not None else str(label)
-                (size, alpha), colour = (14, 0.45) if zoomed else (5, 0.25), colours(label % 10)
-                ax.scatter(members[:, 0], members[:, 1], s=size, color=colour, alpha=alpha, label=cname)
+            _class_points(ax, points, labels_array, classes, class_names, zoomed=zoomed)
             for number, (probe, path) in enumerate(paths[name].items()):
-                path = np.asarray(path, dtype=float)
-                cmap_name = path_cmaps[number % len(path_cmaps)]
-                shades = plt.get_cmap(cmap_name)(np.linspace(0.35, 1.0, len(path)))
-                ax.plot(path[:, 0], path[:, 1], color=shades[-1], lw=1.5, label=probe)
-                dots = {"s": 22, "c": shades, "edgecolors": "black", "linewidths": 0.4, "zorder": 3}
-                ax.scatter(path[:, 0], path[:, 1], **dots)
-                if len(path) > 1:
-                    arrow = {"arrowstyle": "-|>", "color": shades[-1], "lw": 1.5}
-                    ax.annotate("", xy=path[-1], xytext=path[-2], arrowprops=arrow)
-                if path_images is None or probe not in path_images or (focus and not zoomed):
-                    continue
-                thumbs = _as_images(path_images[probe])
-                up = 34 if number % 2 == 0 else -34  # probes alternate above and below their path
-                for end, offset in ((0, (-34, up)), (-1, (34, up))):
-                    box = AnnotationBbox(
-                        OffsetImage(thumbs[end], cmap=cmap, norm=plt.Normalize(0, 1), zoom=0.55),
-                        path[end],
-                        xybox=offset,
-                        boxcoords="offset points",
-                        pad=0.1,
-                        bboxprops={"edgecolor": shades[-1]},
-                        arrowprops={"arrowstyle": "-", "color": shades[-1], "lw": 0.8},
-                    )
-                    ax.add_artist(box)
-            low, high = all_path_points.min(axis=0), all_path_points.max(axis=0)
-            margin = np.maximum(0.6 * (high - low), 0.12 * np.ptp(points, axis=0))
-            if zoomed:
-                ax.set_xlim(low[0] - margin[0], high[0] + margin[0])
-                ax.set_ylim(low[1] - margin[1], high[1] + margin[1])
-            elif focus:
-                corner, size = low - margin, high - low + 2 * margin
-                ax.add_patch(Rectangle(corner, *size, fill=False, edgecolor="black", lw=0.8, ls="--"))
+                thumbs_shown = path_images is not None and probe in path_images and (zoomed or not focus)
+                thumbs = _as_images(path_images[probe]) if thumbs_shown else None
+                _probe_path(ax, np.asarray(path, dtype=float), probe, number, thumbs, cmap)
+            _frame_the_paths(ax, points, paths[name].values(), zoomed=zoomed, mark=focus and not zoomed)
             xlabel, ylabel = (axis_labels or {}).get(name, ("dimension 1", "dimension 2"))
             ax.set_xlabel(xlabel)
             ax.set_ylabel(ylabel)
@@ -204,6 +170,73 @@ def latent_paths(
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 1 - 1.6 / width, 1))
     return fig
+
+
+def _class_points(
+    ax: Axes,
+    points: np.ndarray,
+    labels: np.ndarray,
+    classes: Sequence[int],
+    class_names: Sequence[str] | None,
+    *,
+    zoomed: bool,
+) -> None:
+    """The map's points, faintly, coloured by class (larger where the panel zooms in)."""
+    colours = plt.get_cmap("tab10")
+    for label in classes:
+        members = points[labels == label]
+        name = class_names[label] if class_names is not None else str(label)
+        size, alpha = (14, 0.45) if zoomed else (5, 0.25)
+        ax.scatter(members[:, 0], members[:, 1], s=size, color=colours(label % 10), alpha=alpha, label=name)
+
+
+_PATH_CMAPS = ("Reds", "Blues", "Greens", "Purples", "Oranges")
+
+
+def _probe_path(
+    ax: Axes, path: np.ndarray, probe: str, number: int, thumbs: np.ndarray | None, cmap: str
+) -> None:
+    """One probe's path: a line, dots from light (first) to dark (last), an arrow, thumbnails at the ends."""
+    from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+
+    shades = plt.get_cmap(_PATH_CMAPS[number % len(_PATH_CMAPS)])(np.linspace(0.35, 1.0, len(path)))
+    ax.plot(path[:, 0], path[:, 1], color=shades[-1], lw=1.5, label=probe)
+    dots = {"s": 22, "c": shades, "edgecolors": "black", "linewidths": 0.4, "zorder": 3}
+    ax.scatter(path[:, 0], path[:, 1], **dots)
+    if len(path) > 1:
+        arrow = {"arrowstyle": "-|>", "color": shades[-1], "lw": 1.5}
+        ax.annotate("", xy=path[-1], xytext=path[-2], arrowprops=arrow)
+    if thumbs is None:
+        return
+    up = 34 if number % 2 == 0 else -34  # probes alternate above and below their path
+    for end, offset in ((0, (-34, up)), (-1, (34, up))):
+        box = AnnotationBbox(
+            OffsetImage(thumbs[end], cmap=cmap, norm=plt.Normalize(0, 1), zoom=0.55),
+            path[end],
+            xybox=offset,
+            boxcoords="offset points",
+            pad=0.1,
+            bboxprops={"edgecolor": shades[-1]},
+            arrowprops={"arrowstyle": "-", "color": shades[-1], "lw": 0.8},
+        )
+        ax.add_artist(box)
+
+
+def _frame_the_paths(
+    ax: Axes, points: np.ndarray, paths: Iterable[np.ndarray], *, zoomed: bool, mark: bool
+) -> None:
+    """Zoom in on the paths (``zoomed``), or mark with a dashed rectangle the area a zoomed panel shows."""
+    from matplotlib.patches import Rectangle
+
+    all_path_points = np.concatenate([np.asarray(path, dtype=float) for path in paths])
+    low, high = all_path_points.min(axis=0), all_path_points.max(axis=0)
+    margin = np.maximum(0.6 * (high - low), 0.12 * np.ptp(points, axis=0))
+    if zoomed:
+        ax.set_xlim(low[0] - margin[0], high[0] + margin[0])
+        ax.set_ylim(low[1] - margin[1], high[1] + margin[1])
+    elif mark:
+        corner, size = low - margin, high - low + 2 * margin
+        ax.add_patch(Rectangle(corner, *size, fill=False, edgecolor="black", lw=0.8, ls="--"))
 
 
 def probe_curves(

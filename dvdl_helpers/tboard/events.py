@@ -1,7 +1,8 @@
 """Reading back what was logged for TensorBoard: scalars, tags, dashboards, traced graphs, images.
 
-Every reader walks the same run folders (:func:`_runs`): a *run* is a folder holding event files, named
-relative to the log folder (``"."`` for the log folder itself). TF2 summaries are stored as tensors.
+Every reader walks the same run folders (:func:`run_accumulators`, which :mod:`dvdl_helpers.hparams` reads
+with too): a *run* is a folder holding event files, named relative to the log folder (``"."`` for the log
+folder itself). TF2 summaries are stored as tensors.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from tensorflow.core.protobuf import config_pb2
 
 from dvdl_helpers.paths import display_path
 
+__all__ = ["list_summaries", "list_tags", "read_images", "read_scalars", "traced_graph_ops"]
+
 
 def _accumulator(run_dir: Path | str, **size_guidance: int) -> EventAccumulator:
     """Load one run folder's event files; ``size_guidance``: events of each kind to keep (0 = all)."""
@@ -27,7 +30,7 @@ def _accumulator(run_dir: Path | str, **size_guidance: int) -> EventAccumulator:
     return accumulator
 
 
-def _runs(log_dir: Path | str, **size_guidance: int) -> Iterator[tuple[str, EventAccumulator]]:
+def run_accumulators(log_dir: Path | str, **size_guidance: int) -> Iterator[tuple[str, EventAccumulator]]:
     """Yield ``(run name, loaded accumulator)`` for every folder under ``log_dir`` that holds event files."""
     root = Path(log_dir)
     for run_dir in sorted({event.parent for event in root.rglob("events.out.tfevents.*")}):
@@ -40,7 +43,7 @@ def read_scalars(log_dir: Path | str) -> dict[str, dict[str, list[tuple[int, flo
     Reads both the tensor channel (TF2 summaries) and the legacy scalar channel.
     """
     result: dict[str, dict[str, list[tuple[int, float]]]] = {}
-    for run, accumulator in _runs(log_dir, tensors=0, scalars=0):
+    for run, accumulator in run_accumulators(log_dir, tensors=0, scalars=0):
         tags: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for tag in accumulator.Tags().get("tensors", []):
             for event in accumulator.Tensors(tag):
@@ -58,7 +61,7 @@ def list_tags(log_dir: Path | str) -> dict[str, dict[str, list[str]]]:
     """Return ``{run: {"tensors"|"images"|...: [tag, ...]}}`` for every run under ``log_dir``."""
     return {
         run: {kind: sorted(names) for kind, names in accumulator.Tags().items() if isinstance(names, list)}
-        for run, accumulator in _runs(log_dir, tensors=0, images=0)
+        for run, accumulator in run_accumulators(log_dir, tensors=0, images=0)
     }
 
 
@@ -69,7 +72,7 @@ def list_summaries(log_dir: Path | str) -> dict[str, dict[str, str]]:
     traced with ``tf.summary.trace_export``), ``"graph_keras_model"`` (Keras' conceptual graph), ...
     """
     result: dict[str, dict[str, str]] = {}
-    for run, accumulator in _runs(log_dir, tensors=1, images=1):
+    for run, accumulator in run_accumulators(log_dir, tensors=1, images=1):
         tags = accumulator.Tags()
         found = {}
         for tag in tags.get("tensors", []):
@@ -88,7 +91,7 @@ def traced_graph_ops(log_dir: Path | str) -> dict[str, list[str]]:
     These are the graphs the Graphs dashboard draws; runs without a traced graph are left out.
     """
     result: dict[str, list[str]] = {}
-    for run, accumulator in _runs(log_dir, tensors=0):
+    for run, accumulator in run_accumulators(log_dir, tensors=0):
         ops: set[str] = set()
         for tag in accumulator.Tags().get("tensors", []):
             if accumulator.SummaryMetadata(tag).plugin_data.plugin_name != "graph_run_metadata_graph":

@@ -18,6 +18,8 @@ from PIL import Image
 from dvdl_helpers import plots
 from dvdl_helpers.data import image_batch
 
+__all__ = ["figure_to_image", "image_logging_callback", "weights_to_image"]
+
 
 def figure_to_image(fig: Figure, *, dpi: float | None = None, close: bool = True) -> np.ndarray:
     """Render a matplotlib figure as a 1×H×W×3 ``uint8`` array, ready for ``tf.summary.image``.
@@ -101,51 +103,75 @@ def image_logging_callback(
     as Keras' TensorBoard callback counts it) into the run folder ``log_dir/run``. The TensorBoard
     **Images** dashboard then shows them, with a slider over the epochs.
     """
-    images = np.asarray(images)
-    inputs = image_batch(images)
     labels = np.asarray(labels, dtype=np.int64)
-    num_classes = len(class_names) if class_names is not None else int(max(labels.max() + 1, 10))
-    run_dir = Path(log_dir) / run
+    return _ImageLogger(
+        Path(log_dir) / run,
+        np.asarray(images),
+        labels,
+        num_classes=len(class_names) if class_names is not None else int(max(labels.max() + 1, 10)),
+        class_names=class_names,
+        max_errors=max_errors,
+        every_n_epochs=every_n_epochs,
+        batch_size=batch_size,
+    )
 
-    class ImageLogger(keras.callbacks.Callback):
-        """Logs the confusion matrix and the misclassified images to TensorBoard after each epoch."""
 
-        def __init__(self) -> None:
-            super().__init__()
+class _ImageLogger(keras.callbacks.Callback):
+    """Logs the confusion matrix and the misclassified images to TensorBoard after each epoch."""
+
+    def __init__(
+        self,
+        run_dir: Path,
+        images: np.ndarray,
+        labels: np.ndarray,
+        *,
+        num_classes: int,
+        class_names: Sequence[str] | None,
+        max_errors: int,
+        every_n_epochs: int,
+        batch_size: int,
+    ) -> None:
+        super().__init__()
+        self.run_dir, self.images, self.inputs, self.labels = run_dir, images, image_batch(images), labels
+        self.num_classes, self.class_names = num_classes, class_names
+        self.max_errors, self.every_n_epochs, self.batch_size = max_errors, every_n_epochs, batch_size
+        self.writer = None
+        self.last_errors = -1  # misclassified images at the last logged epoch
+
+    def on_train_begin(self, logs=None):
+        self.writer = tf.summary.create_file_writer(str(self.run_dir))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs:
+            return
+        logits = self.model.predict(self.inputs, batch_size=self.batch_size, verbose=0)
+        predictions = np.asarray(logits).argmax(axis=-1)
+        matrix, grid = self._figures(predictions, epoch + 1)
+        with self.writer.as_default():
+            tf.summary.image("confusion_matrix", figure_to_image(matrix), step=epoch)
+            tf.summary.image("misclassified", figure_to_image(grid), step=epoch)
+        self.writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self.writer is not None:
+            self.writer.close()
             self.writer = None
-            self.last_errors = -1  # misclassified images at the last logged epoch
 
-        def on_train_begin(self, logs=None):
-            self.writer = tf.summary.create_file_writer(str(run_dir))
-
-        def on_epoch_end(self, epoch, logs=None):
-            if (epoch + 1) % every_n_epochs:
-                return
-            logits = self.model.predict(inputs, batch_size=batch_size, verbose=0)
-            predictions = np.asarray(logits).argmax(axis=-1)
-            wrong = np.flatnonzero(predictions != labels)
-            self.last_errors = len(wrong)
-            matrix = plots.confusion_matrix(
-                plots.confusion_counts(labels, predictions, num_classes),
-                class_names=class_names,
-                title=f"Confusion matrix after epoch {epoch + 1}",
-            )
-            shown = wrong[:max_errors]
-            grid = plots.digit_mosaic(
-                images[shown] if len(shown) else np.zeros((1, 28, 28)),
-                labels[shown] if len(shown) else None,
-                predictions[shown] if len(shown) else None,
-                title=f"Misclassified after epoch {epoch + 1}: {len(wrong)} of {len(labels)} "
-                "(true→predicted)",
-            )
-            with self.writer.as_default():
-                tf.summary.image("confusion_matrix", figure_to_image(matrix), step=epoch)
-                tf.summary.image("misclassified", figure_to_image(grid), step=epoch)
-            self.writer.flush()
-
-        def on_train_end(self, logs=None):
-            if self.writer is not None:
-                self.writer.close()
-                self.writer = None
-
-    return ImageLogger()
+    def _figures(self, predictions: np.ndarray, epochs_done: int) -> tuple[Figure, Figure]:
+        """The confusion matrix and the mosaic of misclassified images after ``epochs_done`` epochs."""
+        labels = self.labels
+        wrong = np.flatnonzero(predictions != labels)
+        self.last_errors = len(wrong)
+        matrix = plots.confusion_matrix(
+            plots.confusion_counts(labels, predictions, self.num_classes),
+            class_names=self.class_names,
+            title=f"Confusion matrix after epoch {epochs_done}",
+        )
+        shown = wrong[: self.max_errors]
+        grid = plots.digit_mosaic(
+            self.images[shown] if len(shown) else np.zeros((1, 28, 28)),
+            labels[shown] if len(shown) else None,
+            predictions[shown] if len(shown) else None,
+            title=f"Misclassified after epoch {epochs_done}: {len(wrong)} of {len(labels)} (true→predicted)",
+        )
+        return matrix, grid

@@ -16,6 +16,19 @@ from tensorboard import manager
 
 from dvdl_helpers.paths import artifacts_dir, display_path, logs_dir
 
+__all__ = [
+    "LIGHT_PROGRAM",
+    "clean_stale_tensorboard_info",
+    "find_program",
+    "notebook_logdir",
+    "proxy_url_template",
+    "running_tensorboards",
+    "stop_tensorboards",
+    "tensorboard_command",
+    "use_light_tensorboard",
+    "use_proxy",
+]
+
 
 def notebook_logdir(notebook: str, *, clear: bool = True) -> Path:
     """Return ``artifacts/logs/<notebook>``, emptied first by default so a re-run starts clean.
