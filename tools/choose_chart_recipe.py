@@ -46,9 +46,9 @@ def recipe_from(args: argparse.Namespace) -> dict:
 def record(name: str, seed: int | str, scores: dict, **facts) -> dict:
     """One line of chart_choices.jsonl, printed as it is appended."""
     from dvdl_helpers import device
-    from dvdl_helpers.charts import varied
+    from dvdl_helpers.charts import chart_kinds
 
-    line = dict(name=name, seed=seed, generator_version=varied.VARIED_VERSION, **facts)
+    line = dict(name=name, seed=seed, generator_version=chart_kinds.VARIED_VERSION, **facts)
     line["scores"] = {key: dataclasses.asdict(value) for key, value in scores.items()}
     line["cpu"], line["cpu_units"] = device.cpu_name(), device.cpu_vector_units()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -103,13 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.evaluate:
         evaluate(args.name, args.evaluate)
         return 0
-    from dvdl_helpers.charts import training, varied
+    from dvdl_helpers.charts import chart_kinds, training
 
     recipe = recipe_from(args)
     experiments = paths.artifacts_dir() / "experiments"
     # Each generator version draws into its own folder: runs of another version may still read theirs.
     per_type = sum(training.proportional_split(args.per_type)) if args.per_type else 1000
-    data_dir = experiments / f"charts-v{varied.VARIED_VERSION}" / f"varied_128_{per_type}"
+    data_dir = experiments / f"charts-v{chart_kinds.VARIED_VERSION}" / f"varied_128_{per_type}"
     for seed in args.seeds:
         path = experiments / f"{args.name}_s{seed}.keras"
         result = training.train_classifier(

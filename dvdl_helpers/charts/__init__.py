@@ -12,7 +12,8 @@ Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (s
 """
 
 from . import calibration, context, shipped, sources
-from .clean import (
+from .chart_kinds import KINDS, ChartKind, varied_spec
+from .clean_look import (
     CHART_TYPES,
     GENERATOR_VERSION,
     Style,
@@ -35,7 +36,6 @@ from .dataset import (
 )
 from .drawing import render
 from .layout import draw_varied, render_varied
-from .looks import THEMES, Look, sample_look
 from .real import (
     INPUT_SIZE,
     ChartAnswer,
@@ -46,7 +46,7 @@ from .real import (
     prepare_chart,
     type_probabilities,
 )
-from .varied import KINDS, ChartKind, varied_spec
+from .tool_looks import THEMES, Look, sample_look
 
 __all__ = [
     "CHART_TYPES",

@@ -29,15 +29,15 @@ from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in
 
 from dvdl_helpers.env import usable_cores
 
-from . import clean
-from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure
+from . import clean_look
+from .chart_kinds import VARIED_STYLES, VARIED_VERSION, context_rng, varied_spec
+from .clean_look import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure
 from .drawing import render
 from .layout import draw_varied, render_varied
 from .real import list_chart_folder
-from .varied import VARIED_STYLES, VARIED_VERSION, context_rng, varied_spec
 
 #: v1 looks ("train", "heldout") and v2 looks ("varied", "varied_heldout")
-STYLES = (*clean.STYLES, *VARIED_STYLES)
+STYLES = (*clean_look.STYLES, *VARIED_STYLES)
 _CSV_STYLE = ("palette", "font", "background", "title", "xlabel", "ylabel", "grid", "legend", "alt")
 _CSV_LOOK = ("theme", "palette", "font", "width", "height", "title", "legend", "jpeg", "context")
 

@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 from .. import imageprep, paths
 from ..imageprep import PictureError
 from . import calibration
-from .clean import CHART_TYPES
+from .clean_look import CHART_TYPES
 
 #: The input size of the course's chart classifier (pixels of the square gray picture).
 INPUT_SIZE = 64

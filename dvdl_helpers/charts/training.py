@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import paths, stats
 from . import calibration, shipped, sources
-from .clean import CHART_TYPES
+from .clean_look import CHART_TYPES
 from .dataset import generate_dataset
 from .real import INPUT_SIZE, load_prepared_charts, save_classifier, type_logits, type_probabilities
 
@@ -311,7 +311,7 @@ def train_classifier(
         confirmed, confirm_rejects = confirm(model, size, calibrated["temperature"], calibrated["threshold"])
         scores |= confirmed
         reject |= confirm_rejects
-    from . import varied
+    from . import chart_kinds
 
     named = [name for name, s in SETTINGS.items() if (s["split"], s["epochs"]) == (split, epochs)]
     facts = dict(
@@ -320,7 +320,7 @@ def train_classifier(
         types=sorted(CHART_TYPES),
         seed=seed,
         data_seed=data_seed,
-        generator_version=varied.VARIED_VERSION,
+        generator_version=chart_kinds.VARIED_VERSION,
         recipe=recipe,
         train_charts=int(masks["train"].sum()),
         epochs=epochs,

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from dvdl_helpers import charts
-from dvdl_helpers.charts.looks import HELDOUT_THEMES, PALETTES, THEMES, TRAIN_THEMES
+from dvdl_helpers.charts.tool_looks import HELDOUT_THEMES, PALETTES, THEMES, TRAIN_THEMES
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .clean import _MONTHS as _CLEAN_MONTHS
+from .clean_look import MONTHS as FIRST_MONTHS
 
 PALETTES = {
     "tab10": ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"),
@@ -165,7 +165,7 @@ WORDS = [
     "Green",
     "Blue",
 ]
-MONTHS = (*_CLEAN_MONTHS, "Sep", "Oct", "Nov", "Dec")  # generator v1 uses the first eight
+MONTHS = (*FIRST_MONTHS, "Sep", "Oct", "Nov", "Dec")  # the clean look names the first eight
 
 
 def category_names(rng: np.random.Generator, n: int) -> list[str]:

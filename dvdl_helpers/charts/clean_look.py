@@ -70,9 +70,9 @@ _TITLES = (  # noqa: SIM905 - a list of words
 ).split("|")
 _XLABELS = "Year|Month|Region|Category|Time (s)|Group|Value|Day|Age".split("|")  # noqa: SIM905
 _YLABELS = "Count|Revenue ($k)|Percent|Units|Frequency|Score|Value|Mean".split("|")  # noqa: SIM905
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
 # bar labels; None: 1, 2, 3, ...
-_CATEGORIES = (None, tuple("ABCDEFGHIJKL"), _MONTHS, ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6"), tuple("NESW"))
+_CATEGORIES = (None, tuple("ABCDEFGHIJKL"), MONTHS, ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6"), tuple("NESW"))
 
 
 @dataclasses.dataclass(frozen=True)
