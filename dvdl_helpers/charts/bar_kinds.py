@@ -1,6 +1,6 @@
-"""Generator v2's chart types drawn with rectangles: bars, horizontal bars and histograms.
+"""The chart kinds drawn with bars: bars, horizontal bars and histograms.
 
-Their samplers and drawers, for :data:`.varied.KINDS`, and :func:`bars`, which draws any set of
+Their samplers and drawers, for :data:`.chart_kinds.KINDS`, and :func:`bars`, which draws any set of
 rectangles as one collection (fast).
 """
 
@@ -11,11 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 
-from .drawing import DrawnMarks, four_digits
+from .drawing import Data, DrawnMarks, four_digits
 from .labels import Label
 from .tool_looks import Look, category_names
-
-Data = dict  # "values", "x" (lists of series), "variant" and a few options per type
 
 
 def bars(ax: Axes, positions, heights, width, bottom=0.0, *, horizontal: bool = False, **style) -> None:

@@ -1,12 +1,14 @@
-"""Generator v2: charts in the looks of common tools and in each type's variants, one table entry per type.
+"""The chart kinds of the varied looks: what each type's variants draw, one table entry per type.
 
 :data:`KINDS` maps a chart type to its data *sampler* (random numbers and a variant: grouped or stacked
 bars, donut or exploded pie, dense time series, bubbles, stacked areas, histograms with gaps or a
-density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``). Adding a type or a variant is
-one entry or one branch; the types drawn with rectangles (bars, horizontal bars, histograms) live in
-:mod:`.rectangles`. :func:`draw_varied` lays out any chart in a :class:`~.looks.Look` the fast way
-of :mod:`.drawing` (ticks and margins computed beforehand, no layout pass), at the look's drawing size,
-then the picture is shrunk to the stored size (fonts and lines shrink with it, as on a thumbnail).
+density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``, which say what they drew in a
+:class:`~.drawing.DrawnMarks`). Adding a type or a variant is one entry or one branch; the types drawn
+with bars (bars, horizontal bars, histograms) live in :mod:`.bar_kinds`. :func:`varied_spec` is the
+recipe of a data set's chart: its :class:`~.tool_looks.Look` and its data. :func:`.layout.draw_varied`
+lays any chart out the fast way of :mod:`.drawing` (ticks and margins computed beforehand, no layout
+pass), at the look's drawing size, then the picture is shrunk to the stored size (fonts and lines shrink
+with it, as on a thumbnail).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from matplotlib.patches import Ellipse, Wedge
 from matplotlib.transforms import Affine2D, IdentityTransform
 
 from .bar_kinds import (
-    Data,
     draw_bars,
     draw_hbars,
     draw_histogram,
@@ -32,9 +33,11 @@ from .bar_kinds import (
     sample_histogram,
     shade,
 )
-from .drawing import DrawnMarks, four_digits
+from .drawing import Data, DrawnMarks, four_digits
 from .labels import Label
 from .tool_looks import HELDOUT_THEMES, TRAIN_THEMES, Look, category_names, sample_look
+
+__all__ = ["KINDS", "VARIED_STYLES", "VARIED_VERSION", "ChartKind", "context_rng", "varied_spec"]
 
 
 def sample_lines(rng: np.random.Generator) -> Data:
@@ -388,7 +391,7 @@ def draw_area(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
 
 @dataclasses.dataclass(frozen=True)
 class ChartKind:
-    """One chart type of generator v2: how to draw random data for it, and how to draw it."""
+    """One chart type of the varied looks: how to draw random data for it, and how to draw it."""
 
     sample: Callable[[np.random.Generator], Data]
     draw: Callable[[Axes, Data, Look, float], DrawnMarks]
@@ -404,7 +407,7 @@ KINDS = {
     "area": ChartKind(sample_area, draw_area),
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
-#: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
+#: Bump when the varied looks' drawing changes, so that cached data sets are regenerated.
 VARIED_VERSION = 9
 
 
@@ -418,7 +421,7 @@ def _chart_key(seed: int, kind: str, index: int, style: str) -> list[int]:
 
 
 def varied_spec(seed: int, kind: str, index: int, style: str = "varied") -> tuple[Look, Data]:
-    """Return ``(look, data)`` of chart ``index`` of type ``kind`` in the v2 data set of ``seed``."""
+    """Return ``(look, data)`` of chart ``index`` of type ``kind`` in the varied data set of ``seed``."""
     rng = np.random.default_rng(_chart_key(seed, kind, index, style))
     return sample_look(rng, VARIED_STYLES[style]), KINDS[kind].sample(rng)
 

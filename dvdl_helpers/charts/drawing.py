@@ -22,8 +22,13 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+__all__ = ["render"]
+
 #: One axis's ticks: positions (data units) and their labels.
 Ticks = tuple[Sequence[float], Sequence[str]]
+#: A chart's data, as a type's sampler draws it for its drawer (:data:`.chart_kinds.KINDS`): ``"values"``
+#: and ``"x"`` (lists of series), ``"variant"`` and a few options per type.
+Data = dict
 
 
 @dataclasses.dataclass(frozen=True)

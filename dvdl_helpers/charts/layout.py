@@ -24,9 +24,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-from .chart_kinds import KINDS, Data
+from .chart_kinds import KINDS
 from .context import place_in_context
-from .drawing import DrawnMarks, Ticks, draw_ticks, empty_figure, nice_ticks, render
+from .drawing import Data, DrawnMarks, Ticks, draw_ticks, empty_figure, nice_ticks, render
 from .labels import Label
 from .tool_looks import Look
 

@@ -1,4 +1,4 @@
-"""The looks of generator v2: themes of the common charting tools, and a random :class:`Look` per chart.
+"""The looks of common charting tools: their themes, and a random :class:`Look` per chart of the varied looks.
 
 A theme is what a tool draws by default (matplotlib, its ``ggplot``/``seaborn``/``fivethirtyeight``/
 ``bmh``/grayscale styles, office suites old and new, a web dashboard, a textbook, dark dashboards); a look
@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from .clean_look import MONTHS as FIRST_MONTHS
+
+__all__ = ["HELDOUT_THEMES", "OFFICE_THEMES", "PALETTES", "THEMES", "TRAIN_THEMES", "Look", "sample_look"]
 
 PALETTES = {
     "tab10": ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"),
@@ -183,7 +185,7 @@ def category_names(rng: np.random.Generator, n: int) -> list[str]:
 
 @dataclasses.dataclass(frozen=True)
 class Look:
-    """Everything about a chart of generator v2 that is not its data (sizes in pixels of the drawing)."""
+    """Everything about a chart of the varied looks that is not its data (sizes in pixels of the drawing)."""
 
     theme: str = "matplotlib"
     paper: str = "#ffffff"
