@@ -54,7 +54,7 @@ def run(folder: Path, per_type: int, size: int, jobs: int, style: str = "train")
 
 def real_chart_score() -> dict | None:
     """Balanced accuracy of the saved classifier on the shipped real charts (None without a model)."""
-    path = charts.real.default_model_path()
+    path = charts.default_model_path()
     if not path.exists():
         return None
     from dvdl_helpers import env
@@ -67,8 +67,8 @@ def real_chart_score() -> dict | None:
     size = int(model.input_shape[1])
     x, types, _ = charts.load_real_charts(size)
     known = types != "box"
-    said = np.array(sorted(charts.CHART_TYPES))[charts.real.type_probabilities(model, x[known]).argmax(1)]
-    facts = charts.real.classifier_facts(path)
+    said = np.array(sorted(charts.CHART_TYPES))[charts.type_probabilities(model, x[known]).argmax(1)]
+    facts = charts.classifier_facts(path)
     return dict(
         model=path.name,
         setting=facts.get("setting", "unknown (saved without facts)"),

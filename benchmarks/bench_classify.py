@@ -5,7 +5,7 @@
 
 Two ways over the same charts, each in a child process of its own: ``streamed`` is
 :func:`dvdl_helpers.charts.iter_classify` (prepare and classify a batch, then the next), ``all at once`` is
-the first edition's way (:func:`~dvdl_helpers.charts.real.prepare_files` for every file, then
+the naive way (:func:`~dvdl_helpers.charts.prepare_files` for every file, then
 :func:`~dvdl_helpers.charts.type_probabilities` on them all). Memory: the child's peak resident size
 (``getrusage`` ``ru_maxrss``) above what it held once TensorFlow, the model and one warm-up batch were in,
 measured on half the charts and on all of them: the streamed peak stays put as the folder grows, the
@@ -28,8 +28,7 @@ from pathlib import Path
 
 from _common import RESULTS_DIR, append_record, cpu_seconds, load_average, machine
 
-from dvdl_helpers import paths
-from dvdl_helpers.charts import real
+from dvdl_helpers import charts, paths
 
 try:
     import resource
@@ -44,8 +43,6 @@ UNTRAINED = "untrained chart_convnet (the course's layers, random weights)"
 
 def chart_files(count: int) -> list[Path]:
     """``count`` generated charts (generator v2, varied looks), drawn once into ``artifacts/data``."""
-    from dvdl_helpers import charts
-
     per_type = -(-count // len(charts.CHART_TYPES))
     folder = paths.data_dir() / "bench_classify" / f"varied_{per_type}"
     charts.generate_dataset(folder, per_type, style="varied", progress=False)
@@ -54,15 +51,15 @@ def chart_files(count: int) -> list[Path]:
 
 def model_file() -> tuple[Path, str]:
     """The classifier to time and what it is: the saved one, else an untrained one saved under artifacts/."""
-    saved = real.default_model_path()
+    saved = charts.default_model_path()
     if saved.exists():
-        return saved, f"{saved.name} ({real.classifier_facts(saved).get('setting', 'unknown')} setting)"
+        return saved, f"{saved.name} ({charts.classifier_facts(saved).get('setting', 'unknown')} setting)"
     from dvdl_helpers import env, models
 
     env.quiet_tensorflow()
     path = paths.models_dir() / "bench_classify_untrained.keras"
     if not path.exists():
-        models.chart_convnet((real.INPUT_SIZE, real.INPUT_SIZE, 1), 7).save(path)
+        models.chart_convnet((charts.INPUT_SIZE, charts.INPUT_SIZE, 1), 7).save(path)
     return path, UNTRAINED
 
 
@@ -76,15 +73,15 @@ def peak_mib() -> float:
 
 def child(mode: str, files: list[Path], model_path: Path, batch_size: int) -> dict:
     """One timed run in this (fresh) process: classify ``files`` one way; speed and peak memory."""
-    model = real.load_classifier(model_path)
-    list(real.iter_classify(files[:batch_size], model, batch_size=batch_size))  # warm-up batch
+    model = charts.load_classifier(model_path)
+    list(charts.iter_classify(files[:batch_size], model, batch_size=batch_size))  # warm-up batch
     baseline = peak_mib()
     start, cpu = time.perf_counter(), cpu_seconds()
     if mode == "streamed":
-        classified = sum(a.problem is None for a in real.iter_classify(files, model, batch_size=batch_size))
+        classified = sum(a.problem is None for a in charts.iter_classify(files, model, batch_size=batch_size))
     else:
-        x, read, _ = real.prepare_files(files, int(model.input_shape[1]))
-        real.type_probabilities(model, x)
+        x, read, _ = charts.prepare_files(files, int(model.input_shape[1]))
+        charts.type_probabilities(model, x)
         classified = len(read)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     peak = peak_mib()
@@ -166,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_CHARTS} charts instead of {CHARTS}")
     parser.add_argument("--charts", type=int, default=None, help=f"charts (default {CHARTS})")
-    parser.add_argument("--batch-size", type=int, default=real.CLASSIFY_BATCH)
+    parser.add_argument("--batch-size", type=int, default=charts.CLASSIFY_BATCH)
     parser.add_argument("--repeat", type=int, default=None, help="runs of each child (default 2, quick 1)")
     parser.add_argument("--no-save", action="store_true", help=f"do not append to {RECORDS.name}")
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)

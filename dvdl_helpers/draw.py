@@ -10,17 +10,15 @@ JupyterLab extension to build, works offline):
   probability as a bar, and a picture (e.g. a saliency map over the input).
 
 :class:`LiveDrawing` puts the two side by side and calls ``read(image) -> [Reading, ...]`` after every
-stroke; it times each update. Any input works with the panel, not only a canvas: a chart from a file, say::
+stroke; it times each update. :class:`PictureReader` does the same for a picture the learner chooses,
+uploaded or named by its path (notebook 05 reads charts with it)::
 
-    panel = draw.ReadingsPanel()
-    display(panel)
-    panel.show([draw.Reading("chart classifier", class_names, probabilities,
-                             picture=draw.heatmap_overlay(chart, grad_cam_map))])
+    reader = draw.PictureReader(read_chart, path="../datasets/vega-lite-charts/bar/bar.png")
+    display(reader)
 
-(an ``ipywidgets.FileUpload`` whose ``observe`` callback decodes the upload with Pillow and calls
-``panel.show`` makes it interactive). Without a browser (nbval, scripts) nothing is drawn, but every
-method works: set :attr:`DrawingCanvas.strokes` to a prepared drawing and the callbacks run as if a
-learner had drawn it.
+Without a browser (nbval, scripts) nothing is drawn, but every method works: set
+:attr:`DrawingCanvas.strokes` to a prepared drawing, or call :meth:`PictureReader.read_path`, and the
+callbacks run as if a learner had drawn it or typed it.
 
 Why anywidget: the pen is drawn in the browser and only each finished stroke (a few hundred bytes of
 JSON) goes to the kernel, so drawing never waits for Python; the JavaScript is a string in this file (no
@@ -36,12 +34,15 @@ import dataclasses
 import io
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import anywidget
 import ipywidgets
 import numpy as np
 import traitlets
 from PIL import Image, ImageDraw
+
+from dvdl_helpers.imageprep.problems import PictureError, open_picture, problem_reason, read_each
 
 #: A stroke: the points the pen passed through, ``[[x, y], ...]`` in canvas pixels.
 Stroke = list[list[float]]
@@ -443,3 +444,112 @@ class LiveDrawing(ipywidgets.HBox):
     def __repr__(self) -> str:
         # Short and stable: notebooks store this text as the widget's output, and nbval compares it.
         return f"LiveDrawing({self.canvas!r}, {self.panel!r})"
+
+
+def load_picture(source: Path | str | bytes, name: str = "the upload") -> Image.Image:
+    """A picture file (its path) or an upload's bytes → the picture in memory; the file is only read.
+
+    The picture comes as stored (mode, size, first frame, EXIF orientation in its info), so that
+    preparing it later gives what preparing the file gives. What cannot be read as a picture raises
+    :class:`~dvdl_helpers.imageprep.PictureError` with the reason (:mod:`dvdl_helpers.imageprep.problems`
+    decides, as for every reader of pictures in the package); ``name`` is the upload's file name.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        if not len(source):
+            raise PictureError(name, "empty file")
+        try:
+            return _load(io.BytesIO(bytes(source)))
+        except Exception as error:  # any decoder error: see imageprep.problems
+            raise PictureError(name, problem_reason(name, error)) from error
+    [(_, picture)] = read_each([Path(source).expanduser()], _load)
+    if isinstance(picture, PictureError):
+        raise picture
+    return picture
+
+
+def _load(file: Path | io.BytesIO) -> Image.Image:
+    with open_picture(file) as picture:
+        picture.load()
+        return picture.copy()
+
+
+class PictureReader(ipywidgets.VBox):
+    """Upload a picture or type its path, and see what models read in it, in a :class:`ReadingsPanel`.
+
+    ``read(picture) -> [Reading, ...]`` gets the picture from :func:`load_picture`. A file that cannot be
+    read is named in the panel's status line with the reason, and the readings shown stay as they were;
+    files are only read. Without a browser, :meth:`read_path` and :meth:`read_upload` do what typing a
+    path and uploading a file do. Each reading's duration is kept in :attr:`seconds`.
+    """
+
+    def __init__(
+        self,
+        read: Callable[[Image.Image], Sequence[Reading]],
+        *,
+        path: Path | str | None = None,
+        panel: ReadingsPanel | None = None,
+    ) -> None:
+        """Wire ``read`` between an upload button, a path box and a panel; read ``path`` first, if given."""
+        self.read = read
+        self.upload = ipywidgets.FileUpload(accept="image/*", multiple=False, description="Upload a picture")
+        self.path_box = ipywidgets.Text(
+            placeholder="or type a picture's path here and press Enter",
+            continuous_update=False,  # read when Enter is pressed (or the box is left), not at every key
+            layout=ipywidgets.Layout(width="32em"),
+        )
+        self.panel = panel if panel is not None else ReadingsPanel()
+        self.panel.empty_text = "Upload a picture, or type its path."
+        #: The readings shown now, and the name of the file they are of.
+        self.readings: list[Reading] = []
+        self.name = ""
+        #: Duration of every reading so far, in seconds.
+        self.seconds: list[float] = []
+        super().__init__([ipywidgets.HBox([self.upload, self.path_box]), self.panel])
+        self.upload.observe(self._uploaded, "value")
+        self.path_box.observe(self._path_typed, "value")
+        if path is not None:
+            self.path_box.value = str(path)  # as if typed: read at once
+
+    def read_path(self, path: Path | str) -> bool:
+        """Read the picture at ``path`` (relative to the working folder); False if it cannot be read."""
+        path = Path(path).expanduser()
+        lost = not path.is_absolute() and not path.exists()
+        hint = f" (relative paths start in {Path.cwd()})" if lost else ""
+        return self._show(path.name, lambda: load_picture(path), str(path), hint)
+
+    def read_upload(self, name: str, content: bytes) -> bool:
+        """Read an uploaded file's ``content`` (``name`` is its file name); False if it cannot be read."""
+        return self._show(name, lambda: load_picture(content, name), name, "")
+
+    def _show(self, name: str, load: Callable[[], Image.Image], said: str, hint: str) -> bool:
+        try:
+            picture = load()
+        except PictureError as error:
+            kept = f"Still showing {self.name}." if self.name else ""
+            self.panel.status = f"Cannot read {said}: {error.reason}{hint}. {kept}".strip()
+            return False
+        start = time.perf_counter()
+        try:
+            readings = list(self.read(picture))
+        except Exception as error:  # shown to the learner: a widget callback's error is otherwise invisible
+            self.panel.status = f"Error in {getattr(self.read, '__name__', 'read')} for {name}: {error!r}"
+            raise
+        self.readings, self.name = readings, name
+        self.panel.readings = [reading.to_json() for reading in readings]
+        elapsed = time.perf_counter() - start
+        self.seconds.append(elapsed)
+        self.panel.status = f"{name}: read in {elapsed * 1000:.0f} ms"
+        return True
+
+    def _path_typed(self, change: dict) -> None:
+        if change["new"].strip():
+            self.read_path(change["new"].strip())
+
+    def _uploaded(self, change: dict) -> None:
+        if change["new"]:
+            upload = change["new"][-1]  # ipywidgets 8: a tuple of dicts with "name" and "content"
+            self.read_upload(upload["name"], bytes(upload["content"]))
+
+    def __repr__(self) -> str:
+        # Short and stable: notebooks store this text as the widget's output, and nbval compares it.
+        return f"PictureReader({self.name or 'no picture'}, {self.panel!r})"

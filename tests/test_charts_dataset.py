@@ -1,6 +1,6 @@
 """Tests of dvdl_helpers.charts.dataset: writing a data set (folder per type + charts.csv) and reading it.
 
-Generator v1's data sets here; generator v2's in ``test_charts_varied.py``.
+The clean look's data sets here; the varied looks' in ``test_charts_chart_kinds.py``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Tests of dvdl_helpers.charts.drawing, the helpers both generators draw with (v1 and v2 pictures are
-fixed by the other chart tests and by notebooks 05 and 06)."""
+"""Tests of dvdl_helpers.charts.drawing, the helpers both looks draw with (the clean and the varied looks'
+pictures are fixed by the other chart tests and by notebooks 05 and 06)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_reused_figure_draws_the_same_pixels():
         (k, *charts.chart_spec(1, k, i, s))
         for k in charts.CHART_TYPES
         for i in range(2)
-        for s in ("train", "heldout")  # generator v1's looks
+        for s in ("train", "heldout")  # the clean look's styles
     ]
     random.Random(0).shuffle(specs)
     fig = None

@@ -6,14 +6,16 @@ What the browser does (drawing with the mouse, the Clear button) is tested in ``
 from __future__ import annotations
 
 import base64
+import datetime
 import io
 
 import numpy as np
 import pytest
 import traitlets
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from dvdl_helpers import draw
+from dvdl_helpers.imageprep import PictureError
 
 VERTICAL = [[[140.0, 40.0], [140.0, 240.0]]]
 SEVEN = [[[70, 60], [210, 60], [120, 240]]]
@@ -157,3 +159,96 @@ def test_widgets_carry_their_javascript_inline():
     for widget in (draw.DrawingCanvas(), draw.ReadingsPanel()):
         source = widget._esm
         assert "export default" in source and "http" not in source
+
+
+def chart_file(folder, name="chart.png", mode="RGBA") -> tuple:
+    """A small picture file with a dark mark on a transparent or white background, and its bytes."""
+    picture = Image.new(mode, (40, 30), (0, 0, 0, 0) if mode == "RGBA" else "white")
+    ImageDraw.Draw(picture).rectangle([5, 10, 15, 28], fill="navy")
+    path = folder / name
+    picture.save(path)
+    return path, path.read_bytes()
+
+
+def size_read(picture: Image.Image) -> list[draw.Reading]:
+    """A stand-in model: 'wide' for pictures wider than tall, else 'tall'."""
+    wide = 1.0 if picture.width > picture.height else 0.0
+    return [draw.Reading("size", ["tall", "wide"], [1 - wide, wide], caption=picture.mode)]
+
+
+def test_load_picture_reads_a_file_or_an_upload_as_stored(tmp_path):
+    path, content = chart_file(tmp_path)
+    from_file, from_upload = draw.load_picture(path), draw.load_picture(content, "chart.png")
+    assert from_file.mode == from_upload.mode == "RGBA" and from_file.size == (40, 30)
+    assert np.array_equal(np.asarray(from_file), np.asarray(from_upload))
+    assert path.read_bytes() == content, "the file was changed"
+
+
+def test_load_picture_names_what_cannot_be_read(tmp_path):
+    (tmp_path / "notes.png").write_text("not a picture")
+    with pytest.raises(PictureError, match="not found"):
+        draw.load_picture(tmp_path / "missing.png")
+    with pytest.raises(PictureError, match=r"corrupt image or not a \.png file"):
+        draw.load_picture(tmp_path / "notes.png")
+    with pytest.raises(PictureError, match="a folder"):
+        draw.load_picture(tmp_path)
+    with pytest.raises(PictureError, match="empty file") as raised:
+        draw.load_picture(b"", "upload.png")
+    assert raised.value.path.name == "upload.png"
+    with pytest.raises(PictureError, match="not an image"):
+        draw.load_picture(b"plain text", "notes.txt")
+
+
+def test_picture_reader_reads_the_path_it_starts_with_and_every_path_typed(tmp_path):
+    path, _ = chart_file(tmp_path)
+    reader = draw.PictureReader(size_read, path=path)
+    assert reader.path_box.value == str(path), "the box shows what was read"
+    assert [r.prediction for r in reader.readings] == ["wide"] and reader.name == "chart.png"
+    assert reader.panel.readings[0]["caption"] == "RGBA", "read gets the picture as stored"
+    assert reader.panel.status.startswith("chart.png: read in ") and len(reader.seconds) == 1
+    tall = tmp_path / "tall.png"
+    Image.new("L", (10, 50), 255).save(tall)
+    reader.path_box.value = f"  {tall}  "  # typed, then Enter
+    assert reader.name == "tall.png" and reader.readings[0].prediction == "tall"
+
+
+def test_picture_reader_says_why_a_file_cannot_be_read_and_keeps_what_it_showed(tmp_path, monkeypatch):
+    path, _ = chart_file(tmp_path)
+    reader = draw.PictureReader(size_read, path=path)
+    shown, panel_shown = reader.readings, reader.panel.readings
+    (tmp_path / "notes.txt").write_text("hello")
+    before = (tmp_path / "notes.txt").read_bytes()
+    assert reader.read_path(tmp_path / "notes.txt") is False
+    assert "notes.txt: not an image" in reader.panel.status
+    assert "Still showing chart.png" in reader.panel.status
+    assert reader.readings == shown and reader.panel.readings == panel_shown and reader.name == "chart.png"
+    assert (tmp_path / "notes.txt").read_bytes() == before, "a bad file is only read"
+    monkeypatch.chdir(tmp_path)
+    assert reader.read_path("nowhere/chart.png") is False
+    assert "not found (relative paths start in" in reader.panel.status
+    assert reader.read_path("chart.png") is True, "a relative path starts in the working folder"
+
+
+def test_picture_reader_reads_uploads_and_refuses_bad_ones_with_a_message(tmp_path):
+    reader = draw.PictureReader(size_read)
+    assert reader.readings == [] and repr(reader) == "PictureReader(no picture, ReadingsPanel(0 readings))"
+    assert reader.read_upload("broken.png", b"\x89PNG\r\n\x1a\n broken") is False
+    assert reader.panel.status.startswith("Cannot read broken.png: ") and reader.readings == []
+    _, content = chart_file(tmp_path)
+    upload = {"name": "mine.png", "type": "image/png", "size": len(content), "content": memoryview(content)}
+    upload["last_modified"] = datetime.datetime.now(datetime.UTC)
+    reader.upload.value = (upload,)  # what the browser sends (ipywidgets 8)
+    assert reader.name == "mine.png" and reader.readings[0].prediction == "wide"
+    assert repr(reader) == "PictureReader(mine.png, ReadingsPanel(1 readings))"
+
+
+def test_picture_reader_shows_errors_of_read_in_the_panel(tmp_path):
+    path, _ = chart_file(tmp_path)
+
+    def broken(picture):
+        raise RuntimeError("model missing")
+
+    reader = draw.PictureReader(broken)
+    with pytest.raises(RuntimeError, match="model missing"):
+        reader.read_path(path)
+    assert "Error in broken for chart.png" in reader.panel.status and reader.readings == []

@@ -4,7 +4,7 @@
         [--epochs 20] [--per-type 1000] [--label-smoothing 0.1]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
 
-Each start trains with ``charts.training.train_classifier`` (the full setting unless told otherwise) and
+Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
 saves its model under ``artifacts/experiments/NAME_s<seed>.keras``; ``--evaluate`` scores saved models
 instead (several models: also their ensemble, the mean of their probabilities). Every start appends one
 record to ``benchmarks/results/chart_choices.jsonl``: the recipe, the generator version, the seed, and the
@@ -23,17 +23,14 @@ from pathlib import Path
 
 import numpy as np
 
-from dvdl_helpers import env, paths
-from dvdl_helpers.charts import calibration
+from dvdl_helpers import charts, env, paths
 
 RESULTS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
 
 
 def recipe_from(args: argparse.Namespace) -> dict:
     """The default recipe with the changes asked for on the command line."""
-    from dvdl_helpers.charts import training
-
-    recipe = copy.deepcopy(training.RECIPE)
+    recipe = copy.deepcopy(charts.RECIPE)
     if args.size:
         recipe["size"] = args.size
     if args.filters:
@@ -46,9 +43,8 @@ def recipe_from(args: argparse.Namespace) -> dict:
 def record(name: str, seed: int | str, scores: dict, **facts) -> dict:
     """One line of chart_choices.jsonl, printed as it is appended."""
     from dvdl_helpers import device
-    from dvdl_helpers.charts import varied
 
-    line = dict(name=name, seed=seed, generator_version=varied.VARIED_VERSION, **facts)
+    line = dict(name=name, seed=seed, generator_version=charts.VARIED_VERSION, **facts)
     line["scores"] = {key: dataclasses.asdict(value) for key, value in scores.items()}
     line["cpu"], line["cpu_units"] = device.cpu_name(), device.cpu_vector_units()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -67,7 +63,7 @@ class Ensemble:
     def predict(self, x: np.ndarray, **options) -> np.ndarray:
         """Log of the mean probability: softmax of it gives the mean probability back."""
         mean = np.mean(
-            [calibration.probabilities(model.predict(x, **options)) for model in self.models], axis=0
+            [charts.calibration.probabilities(model.predict(x, **options)) for model in self.models], axis=0
         )
         return np.log(mean + 1e-12)
 
@@ -76,15 +72,13 @@ def evaluate(name: str, files: list[Path]) -> None:
     """Score saved models (and, for several, their ensemble) on the choose halves."""
     import keras
 
-    from dvdl_helpers.charts import training
-
     models = [keras.models.load_model(file, compile=False) for file in files]
     candidates = [(file.stem, model) for file, model in zip(files, models, strict=True)]
     if len(models) > 1:
         candidates.append(("ensemble", Ensemble(models)))
     for seed, model in candidates:
         size = int(model.input_shape[1])
-        record(name, seed, training.score_on_real_charts(model, size), files=[str(f) for f in files])
+        record(name, seed, charts.score_on_real_charts(model, size), files=[str(f) for f in files])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,16 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.evaluate:
         evaluate(args.name, args.evaluate)
         return 0
-    from dvdl_helpers.charts import training, varied
-
     recipe = recipe_from(args)
     experiments = paths.artifacts_dir() / "experiments"
     # Each generator version draws into its own folder: runs of another version may still read theirs.
-    per_type = sum(training.proportional_split(args.per_type)) if args.per_type else 1000
-    data_dir = experiments / f"charts-v{varied.VARIED_VERSION}" / f"varied_128_{per_type}"
+    per_type = sum(charts.proportional_split(args.per_type)) if args.per_type else 1000
+    data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
     for seed in args.seeds:
         path = experiments / f"{args.name}_s{seed}.keras"
-        result = training.train_classifier(
+        result = charts.train_classifier(
             args.per_type,
             args.epochs,
             model_path=path,

@@ -1,90 +1,54 @@
-"""Chart images drawn with matplotlib from data you control, and a classifier of real charts' types.
+"""Chart pictures drawn from data you control, and a classifier of real charts' types (notebooks 05, 06).
 
-Generator v1 (:mod:`.clean`, styles ``"train"`` and ``"heldout"``): the clean look of notebooks 05
-(first edition) and 06. Generator v2 (:mod:`.varied`, :mod:`.looks`, :mod:`.layout`; styles
-``"varied"`` and ``"varied_heldout"``): the looks of common tools and each type's variants, for charts
-that transfer to real ones; both draw with the helpers of :mod:`.drawing`. :mod:`.dataset` writes
-either to a folder per type with ``charts.csv``; :mod:`.real` prepares any picture for the classifier,
-loads the shipped real charts and classifies files; :mod:`.sources` holds the real charts by source
-with their choose and confirm halves, :mod:`.calibration` the temperature and the "unsure" threshold,
-:mod:`.shipped` the classifier that ships with the course and its card.
+One face: ``charts.X`` reaches every public name of the modules below (each module's ``__all__``), except
+those of four topical modules, whose names read with their module's and are reached as
+``charts.calibration.X``, ``charts.context.X``, ``charts.shipped.X`` and ``charts.sources.X``.
+
+- the clean look (:mod:`.clean_look`, styles ``"train"`` and ``"heldout"``): notebook 06's charts and
+  probes;
+- the varied looks (styles ``"varied"`` and ``"varied_heldout"``): each type's variants
+  (:mod:`.chart_kinds`, the bar kinds in :mod:`.bar_kinds`) in the looks of common tools
+  (:mod:`.tool_looks`), laid out by :mod:`.layout`, seen in a context (:mod:`.context`); both looks draw
+  with the helpers of :mod:`.drawing` (text: :mod:`.labels`);
+- :mod:`.dataset`: either look written to a folder per type with ``charts.csv``, and read back;
+- :mod:`.real`: any picture prepared for the classifier, the shipped real charts, classifying files;
+- :mod:`.training`: the recipe, training, scoring and saving (``charts train``);
+- :mod:`.sources`: the real charts by source, each split into a choose and a confirm half;
+  :mod:`.calibration`: temperature and "unsure"; :mod:`.shipped`: the classifier that ships, and its card.
+
 Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
 """
 
-from . import calibration, context, shipped, sources
-from .clean import (
-    CHART_TYPES,
-    GENERATOR_VERSION,
-    Style,
-    bar_series_count,
-    bar_series_height,
-    chart_spec,
-    draw_chart,
-    draw_figure,
-    sample_data,
-    sample_style,
+# Star imports on purpose: each module's __all__ is the list of names it offers, and the face is their union.
+from . import (
+    calibration,
+    chart_kinds,
+    clean_look,
+    context,
+    dataset,
+    drawing,
+    layout,
+    real,
+    shipped,
+    sources,
+    tool_looks,
+    training,
 )
-from .dataset import (
-    STYLES,
-    DatasetSummary,
-    default_jobs,
-    generate_dataset,
-    images_to_array,
-    load_chart_images,
-    read_csv,
-)
-from .drawing import render
-from .layout import draw_varied, render_varied
-from .looks import THEMES, Look, sample_look
-from .real import (
-    INPUT_SIZE,
-    ChartAnswer,
-    balanced_accuracy,
-    classify,
-    iter_classify,
-    load_real_charts,
-    prepare_chart,
-    type_probabilities,
-)
-from .varied import KINDS, ChartKind, varied_spec
+from .chart_kinds import *  # noqa: F403
+from .clean_look import *  # noqa: F403
+from .dataset import *  # noqa: F403
+from .drawing import *  # noqa: F403
+from .layout import *  # noqa: F403
+from .real import *  # noqa: F403
+from .tool_looks import *  # noqa: F403
+from .training import *  # noqa: F403
+
+#: The modules whose every public name ``charts.X`` reaches.
+FLAT_MODULES = (chart_kinds, clean_look, dataset, drawing, layout, real, tool_looks, training)
+#: The modules reached by their name, ``charts.<module>.X``.
+TOPICAL_MODULES = (calibration, context, shipped, sources)
 
 __all__ = [
-    "CHART_TYPES",
-    "GENERATOR_VERSION",
-    "INPUT_SIZE",
-    "KINDS",
-    "STYLES",
-    "THEMES",
-    "ChartAnswer",
-    "ChartKind",
-    "DatasetSummary",
-    "Look",
-    "Style",
-    "balanced_accuracy",
-    "bar_series_count",
-    "bar_series_height",
-    "calibration",
-    "chart_spec",
-    "classify",
-    "context",
-    "default_jobs",
-    "draw_chart",
-    "draw_figure",
-    "draw_varied",
-    "generate_dataset",
-    "images_to_array",
-    "iter_classify",
-    "load_chart_images",
-    "load_real_charts",
-    "prepare_chart",
-    "read_csv",
-    "render",
-    "render_varied",
-    "sample_data",
-    "sample_look",
-    "sample_style",
-    "shipped",
-    "sources",
-    "type_probabilities",
-    "varied_spec",
+    *(module.__name__.rsplit(".", 1)[-1] for module in TOPICAL_MODULES),
+    *(name for module in FLAT_MODULES for name in module.__all__),
 ]

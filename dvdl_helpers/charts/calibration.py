@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .clean import CHART_TYPES
+from .clean_look import CHART_TYPES
 
 UNSURE = "unsure"
 #: temperatures tried, log-spaced (0.25 sharpens, 4 softens)

@@ -1,11 +1,11 @@
-"""Write a chart data set (generator v1 or v2) to a folder per type with ``charts.csv``, and read it back.
+"""Write a chart data set (clean or varied looks) to a folder per type with ``charts.csv``, and read it back.
 
 ``charts.csv`` has one row per chart: ``file, type, index, seed, style, n_series, n_items`` (bars, slices,
 bins, points per line or area, all points of a scatter), ``values`` (numbers drawn; ``;`` between
-numbers, ``|`` between series), ``x_values`` (x, bin edges) and the look (v1: palette, font, background,
-title, axis labels, grid, legend, alt; v2: theme, palette, font, size, variant, title, legend, jpeg,
-context).
-v2 pictures keep their look's aspect ratio, with the longest side ``max(size_px)``.
+numbers, ``|`` between series), ``x_values`` (x, bin edges) and the look (clean: palette, font,
+background, title, axis labels, grid, legend, alt; varied: theme, palette, font, size, variant, title,
+legend, jpeg, context). Pictures of the varied looks keep their look's aspect ratio, with the longest side
+``max(size_px)``.
 """
 
 from __future__ import annotations
@@ -29,15 +29,24 @@ from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in
 
 from dvdl_helpers.env import usable_cores
 
-from . import clean
-from .clean import CHART_TYPES, GENERATOR_VERSION, chart_spec, draw_figure
+from .chart_kinds import VARIED_STYLES, VARIED_VERSION, context_rng, varied_spec
+from .clean_look import CHART_TYPES, CLEAN_STYLES, GENERATOR_VERSION, chart_spec, draw_figure
 from .drawing import render
 from .layout import draw_varied, render_varied
 from .real import list_chart_folder
-from .varied import VARIED_STYLES, VARIED_VERSION, context_rng, varied_spec
 
-#: v1 looks ("train", "heldout") and v2 looks ("varied", "varied_heldout")
-STYLES = (*clean.STYLES, *VARIED_STYLES)
+__all__ = [
+    "STYLES",
+    "DatasetSummary",
+    "default_jobs",
+    "generate_dataset",
+    "images_to_array",
+    "load_chart_images",
+    "read_csv",
+]
+
+#: the clean look's styles ("train", "heldout") and the varied looks' ("varied", "varied_heldout")
+STYLES = (*CLEAN_STYLES, *VARIED_STYLES)
 _CSV_STYLE = ("palette", "font", "background", "title", "xlabel", "ylabel", "grid", "legend", "alt")
 _CSV_LOOK = ("theme", "palette", "font", "width", "height", "title", "legend", "jpeg", "context")
 

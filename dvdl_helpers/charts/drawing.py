@@ -1,14 +1,17 @@
-"""Drawing helpers shared by both chart generators (v1 :mod:`.clean`, v2 :mod:`.layout`).
+"""Drawing helpers shared by both chart generators (the clean look, :mod:`.clean_look`, and the varied
+looks, :mod:`.layout`).
 
 The fast way of drawing a chart: one Agg figure (no pyplot) emptied and reused (:func:`empty_figure`),
 tick positions chosen beforehand so that their labels fit (:func:`nice_ticks`), tick marks, labels and
 grid lines drawn as two line collections and a few texts instead of matplotlib's ``Axis`` machinery
 (:func:`draw_ticks`), then the canvas read as an array (:func:`render`). :func:`four_digits` rounds the
-numbers a chart shows, so that the CSV records exactly what is drawn.
+numbers a chart shows, so that the CSV records exactly what is drawn. :class:`DrawnMarks` is what a chart
+type's drawer of the varied looks tells the layout about the marks it drew.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -19,8 +22,28 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+__all__ = ["render"]
+
 #: One axis's ticks: positions (data units) and their labels.
 Ticks = tuple[Sequence[float], Sequence[str]]
+#: A chart's data, as a type's sampler draws it for its drawer (:data:`.chart_kinds.KINDS`): ``"values"``
+#: and ``"x"`` (lists of series), ``"variant"`` and a few options per type.
+Data = dict
+
+
+@dataclasses.dataclass(frozen=True)
+class DrawnMarks:
+    """What a chart type's drawer tells the layout (:func:`.layout.draw_varied`) about the marks it drew."""
+
+    x_limits: tuple[float, float]  # the axes' limits, in data units
+    y_limits: tuple[float, float]
+    legend_key: str  # a legend entry's key: "patch", "line" or "point"; "wedge": a pie's slices, named
+    has_axes: bool = True  # False: no axes, ticks or spines (a pie)
+    integer_x: bool = False  # x ticks on whole numbers only (years, indices)
+    categories: Ticks | None = None  # the categories' positions and names, on one axis
+    category_axis: int = 0  # the axis the categories are on: 0 = x, 1 = y (horizontal bars)
+    turn_names: float = 0  # degrees to turn the x categories' names when they do not fit side by side
+    slice_names: Sequence[str] = ()  # a pie's slices, named in its legend
 
 
 def four_digits(a) -> list[float]:

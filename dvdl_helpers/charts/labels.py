@@ -1,12 +1,13 @@
 """Chart text drawn with Pillow's FreeType: :class:`Label`, a matplotlib artist 5× cheaper than ``Text``.
 
 matplotlib 3.11 lays out and renders a ``Text`` glyph by glyph (about 1 ms per label on a 2-core machine,
-half of a generator v2 chart's time). A :class:`Label` is placed like a ``Text`` (a point in any
+half of the time of a chart in the varied looks). A :class:`Label` is placed like a ``Text`` (a point in any
 transform, ``ha``/``va``, rotation, ``rotation_mode``), and drawn as one anti-aliased FreeType bitmap by
 Pillow, blitted with ``renderer.draw_image`` (so it works on any backend and keeps its z-order). The
 fonts are matplotlib's own (the same DejaVu files); small text is drawn large and shrunk (box filter),
-so a thumbnail's text is as wide and as light as on a shrunk screenshot. Used by generator v2
-(:mod:`.layout`); generator v1 keeps ``Text`` (its pictures stay byte for byte the same).
+so a thumbnail's text is as wide and as light as on a shrunk screenshot. Used by the varied looks
+(:mod:`.layout`); the clean look (:mod:`.clean_look`) keeps ``Text`` (its pictures stay byte for byte
+the same).
 """
 
 from __future__ import annotations

@@ -27,7 +27,33 @@ from PIL import Image, ImageOps
 from .. import imageprep, paths
 from ..imageprep import PictureError
 from . import calibration
-from .clean import CHART_TYPES
+from .clean_look import CHART_TYPES
+
+__all__ = [
+    "CLASSIFY_BATCH",
+    "IMAGE_SUFFIXES",
+    "INPUT_SIZE",
+    "MODEL_FILE",
+    "REAL_CHARTS_DIR",
+    "ChartAnswer",
+    "Classifier",
+    "balanced_accuracy",
+    "classifier_facts",
+    "classify",
+    "default_model_path",
+    "expand_inputs",
+    "iter_classify",
+    "list_chart_folder",
+    "load_classifier",
+    "load_prepared_charts",
+    "load_real_charts",
+    "open_classifier",
+    "prepare_chart",
+    "prepare_files",
+    "save_classifier",
+    "type_logits",
+    "type_probabilities",
+]
 
 #: The input size of the course's chart classifier (pixels of the square gray picture).
 INPUT_SIZE = 64

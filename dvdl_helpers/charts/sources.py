@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import paths, stats
-from .clean import CHART_TYPES
+from .clean_look import CHART_TYPES
 from .real import INPUT_SIZE, balanced_accuracy, prepare_files
 
 #: source name -> folder with one sub-folder per type and labels.csv (file, type, ...)

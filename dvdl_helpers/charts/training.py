@@ -1,8 +1,8 @@
 """Train the course's chart classifier in notebook 05's full setting (what ``charts train`` runs).
 
 The recipe (:data:`RECIPE`) is the one chosen on generated validation charts and on the *choose* halves of
-both real-chart sources (:mod:`.sources`), each choice over at least two training starts: generator v2
-charts, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look and framing
+both real-chart sources (:mod:`.sources`), each choice over at least two training starts: charts in
+the varied looks, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look and framing
 augmentation, Adam with a cosine-decaying rate. :func:`train_classifier` draws, trains, scores and saves;
 each step is a function of its own, so that experiments can reuse them.
 """
@@ -14,12 +14,35 @@ import time
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in Jupyter
 
 from .. import paths, stats
 from . import calibration, shipped, sources
-from .clean import CHART_TYPES
+from .chart_kinds import VARIED_VERSION
+from .clean_look import CHART_TYPES
 from .dataset import generate_dataset
 from .real import INPUT_SIZE, load_prepared_charts, save_classifier, type_logits, type_probabilities
+
+__all__ = [
+    "CHOOSE_SETS",
+    "CHOSEN_RECIPE",
+    "RECIPE",
+    "SETTINGS",
+    "TrainingProgress",
+    "TrainingResult",
+    "accuracy_interval",
+    "build_and_compile",
+    "calibrate_on_choose_halves",
+    "chart_data_dir",
+    "fit_classifier",
+    "predicted_types",
+    "proportional_split",
+    "score_confirm_halves",
+    "score_on_generated_charts",
+    "score_on_real_charts",
+    "split_by_index",
+    "train_classifier",
+]
 
 #: The chosen recipe: input size, network options for ``models.chart_convnet``, batch size, peak learning
 #: rate and label smoothing.
@@ -41,9 +64,15 @@ SETTINGS = {
 CHOOSE_SETS = tuple(f"{source} (choose half)" for source in sources.SOURCES)
 
 
-def chart_data_dir(per_type: int, style: str = "varied", size: int = 128) -> Path:
-    """The folder of a generated data set (``artifacts/data/charts/<style>_<size>_<per_type>``)."""
-    return paths.data_dir() / "charts" / f"{style}_{size}_{per_type}"
+def chart_data_dir(
+    per_type: int, style: str = "varied", size: int = 128, *, root: Path | str | None = None
+) -> Path:
+    """The folder of a generated data set: ``<root>/<style>_<size>_<per_type>``.
+
+    ``root`` defaults to ``artifacts/data/charts``; every folder of drawn charts is named here.
+    """
+    root = Path(root) if root is not None else paths.data_dir() / "charts"
+    return root / f"{style}_{size}_{per_type}"
 
 
 def split_by_index(labels: np.ndarray, split: tuple[int, int, int]) -> dict[str, np.ndarray]:
@@ -80,25 +109,43 @@ def build_and_compile(steps: int, recipe: dict | None = None):
     return model
 
 
-def _progress_bar(total: int, enabled: bool):
-    """A Keras callback showing a tqdm bar over ``total`` batches, with the loss and validation accuracy."""
-    import keras
-    from tqdm import tqdm
+class TrainingProgress:
+    """A tqdm bar over the training batches, with the loss and validation accuracy after each epoch.
 
-    class ProgressBar(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.bar = tqdm(total=total, desc="training", unit="batch", disable=not enabled)
+    Keras calls it through :meth:`callback`, a ``LambdaCallback``: this module imports Keras only to train.
+    """
 
-        def on_train_batch_end(self, batch, logs=None):
-            self.bar.update(1)
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        """A bar of ``total`` batches (``enabled=False``: the bar is not shown)."""
+        self.total, self.enabled = total, enabled
+        self.bar: tqdm | None = None
 
-        def on_epoch_end(self, epoch, logs=None):
-            self.bar.set_postfix(loss=f"{logs['loss']:.3f}", val_acc=f"{logs.get('val_accuracy', 0):.3f}")
+    def callback(self):
+        """The Keras callback that moves the bar."""
+        import keras
 
-        def on_train_end(self, logs=None):
-            self.bar.close()
+        return keras.callbacks.LambdaCallback(
+            on_train_begin=self.begin,
+            on_train_batch_end=self.batch_done,
+            on_epoch_end=self.epoch_done,
+            on_train_end=self.end,
+        )
 
-    return ProgressBar()
+    def begin(self, logs: dict | None = None) -> None:
+        """Show the bar."""
+        self.bar = tqdm(total=self.total, desc="training", unit="batch", disable=not self.enabled)
+
+    def batch_done(self, batch: int, logs: dict | None = None) -> None:
+        """One batch further."""
+        self.bar.update(1)
+
+    def epoch_done(self, epoch: int, logs: dict | None = None) -> None:
+        """The epoch's loss and validation accuracy beside the bar."""
+        self.bar.set_postfix(loss=f"{logs['loss']:.3f}", val_acc=f"{logs.get('val_accuracy', 0):.3f}")
+
+    def end(self, logs: dict | None = None) -> None:
+        """Close the bar."""
+        self.bar.close()
 
 
 def fit_classifier(
@@ -131,7 +178,7 @@ def fit_classifier(
         epochs=epochs,
         batch_size=recipe["batch_size"],
         verbose=0,
-        callbacks=[_progress_bar(epochs * batches, progress)],
+        callbacks=[TrainingProgress(epochs * batches, progress).callback()],
     )
     return model
 
@@ -156,7 +203,7 @@ def accuracy_interval(model, images: np.ndarray, labels: np.ndarray) -> stats.In
     return stats.wilson_interval(right, len(labels))
 
 
-def calibrate(model, size: int) -> dict:
+def calibrate_on_choose_halves(model, size: int) -> dict:
     """The temperature and the "unsure" threshold, both chosen on the choose halves of the real charts.
 
     The temperature is fitted to the real charts of the seven types, not to the generated validation
@@ -185,7 +232,7 @@ def calibrate(model, size: int) -> dict:
     return dict(temperature=round(temperature, 3), threshold=threshold, reject_scores=rejects)
 
 
-def confirm(model, size: int, temperature: float, threshold: float) -> tuple[dict, dict]:
+def score_confirm_halves(model, size: int, temperature: float, threshold: float) -> tuple[dict, dict]:
     """The final read of the confirm halves: balanced accuracy with its interval per source, and what the
     "unsure" rule does there (its score, how many box plots it flags, how many known charts it doubts)."""
     scores, rejects = {}, {}
@@ -272,21 +319,21 @@ def train_classifier(
 ) -> TrainingResult:
     """Draw the charts (reused when drawn before), train with ``recipe``, calibrate, score, save the model.
 
-    ``seed`` starts the training (weights, augmentation, order); ``data_seed`` draws the charts. Scores:
-    generated validation and test charts, the held-out style, and the choose half of each real-chart
-    source (balanced accuracy over the seven types), each with its 95 % interval. ``final``: also read
-    the confirm halves (only once the recipe is chosen); ``ship``: save as the course's shipped model
-    (:mod:`.shipped`, no optimizer state, with its card) instead of ``model_path``. Implies ``final``.
+    ``per_type``: charts per type, split 80/10/10 (default: the full setting's); ``data_dir``: where the
+    training charts go (default :func:`chart_data_dir`; the held-out style's go beside them). ``seed``
+    starts the training (weights, augmentation, order); ``data_seed`` draws the charts. Scores: generated
+    validation and test charts, the held-out style, and the choose half of each real-chart source (balanced
+    accuracy over the seven types), each with its 95 % interval. ``final``: also read the confirm halves
+    (only once the recipe is chosen); ``ship``: save as the course's shipped model (:mod:`.shipped`, no
+    optimizer state, with its card) instead of ``model_path``. Implies ``final``.
     """
     recipe = recipe or RECIPE
     size, final = recipe["size"], final or ship
-    split = proportional_split(per_type) if per_type else SETTINGS["full"]["split"]
-    per_type, epochs = sum(split), epochs or SETTINGS["full"]["epochs"]
-    heldout = SETTINGS["full"]["heldout"] if split == SETTINGS["full"]["split"] else split[2]
+    split, epochs, heldout = _split_and_epochs(per_type, epochs)
+    folder = Path(data_dir) if data_dir else chart_data_dir(sum(split))
+    heldout_dir = chart_data_dir(heldout, style="varied_heldout", root=folder.parent)
     start = time.perf_counter()
-    folder = Path(data_dir) if data_dir else chart_data_dir(per_type)
-    heldout_dir = folder.parent / chart_data_dir(heldout, style="varied_heldout").name
-    for where, count, style in ((folder, per_type, "varied"), (heldout_dir, heldout, "varied_heldout")):
+    for where, count, style in ((folder, sum(split), "varied"), (heldout_dir, heldout, "varied_heldout")):
         generate_dataset(where, count, seed=data_seed, style=style, jobs=jobs, progress=progress)
     images, labels, _ = load_prepared_charts(folder, size)
     draw_s = time.perf_counter() - start
@@ -294,33 +341,27 @@ def train_classifier(
     start = time.perf_counter()
     model = fit_classifier(images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress)
     train_s = time.perf_counter() - start
-    held_x, held_y, _ = load_prepared_charts(heldout_dir, size)
-    scores = {
-        "validation": accuracy_interval(model, images[masks["val"]], labels[masks["val"]]),
-        "generated test": accuracy_interval(model, images[masks["test"]], labels[masks["test"]]),
-        "held-out style": accuracy_interval(model, held_x, held_y),
-        **score_on_real_charts(model, size),
-    }
-    calibrated = calibrate(model, size)
-    val_logits = type_logits(model, images[masks["val"]])
+    scores = score_on_generated_charts(model, images, labels, masks, heldout_dir, size)
+    scores |= score_on_real_charts(model, size)
+    calibrated = calibrate_on_choose_halves(model, size)
+    validation = masks["val"]
     calibrated["validation_temperature"] = round(
-        calibration.fit_temperature(val_logits, labels[masks["val"]]), 3
+        calibration.fit_temperature(type_logits(model, images[validation]), labels[validation]), 3
     )
     reject = {name: dict(reject_score=round(v, 3)) for name, v in calibrated.pop("reject_scores").items()}
     if final:
-        confirmed, confirm_rejects = confirm(model, size, calibrated["temperature"], calibrated["threshold"])
+        confirmed, confirm_rejects = score_confirm_halves(
+            model, size, calibrated["temperature"], calibrated["threshold"]
+        )
         scores |= confirmed
         reject |= confirm_rejects
-    from . import varied
-
-    named = [name for name, s in SETTINGS.items() if (s["split"], s["epochs"]) == (split, epochs)]
     facts = dict(
-        setting=named[0] if named else f"{per_type} charts per type, {epochs} epochs",
+        setting=_setting_name(split, epochs),
         trained_by="python -m dvdl_helpers.charts train" + (" --ship" if ship else ""),
         types=sorted(CHART_TYPES),
         seed=seed,
         data_seed=data_seed,
-        generator_version=varied.VARIED_VERSION,
+        generator_version=VARIED_VERSION,
         recipe=recipe,
         train_charts=int(masks["train"].sum()),
         epochs=epochs,
@@ -330,14 +371,51 @@ def train_classifier(
         **_machine_and_versions(),
         scores={name: dataclasses.asdict(score) for name, score in scores.items()},
     )
-    if ship:
-        path = shipped.MODEL
-        shipped.FOLDER.mkdir(parents=True, exist_ok=True)
-        _without_optimizer(model).save(path)
-        shipped.write_card(facts)
-    else:
-        path = save_classifier(model, model_path, **facts)
+    path = _ship(model, facts) if ship else save_classifier(model, model_path, **facts)
     return TrainingResult(path, int(masks["train"].sum()), epochs, draw_s, train_s, scores, facts)
+
+
+def _split_and_epochs(per_type: int | None, epochs: int | None) -> tuple[tuple[int, int, int], int, int]:
+    """The charts per type (train, validation, test), the epochs, and the held-out style's charts per type.
+
+    Default: the full setting; a number of charts per type is split 80/10/10, with as many held-out
+    charts as test charts.
+    """
+    full = SETTINGS["full"]
+    split = proportional_split(per_type) if per_type else full["split"]
+    heldout = full["heldout"] if split == full["split"] else split[2]
+    return split, epochs or full["epochs"], heldout
+
+
+def _setting_name(split: tuple[int, int, int], epochs: int) -> str:
+    """The name of the setting (``"full"``, ``"quick"``) that trains so, else what it was."""
+    named = [name for name, s in SETTINGS.items() if (s["split"], s["epochs"]) == (split, epochs)]
+    return named[0] if named else f"{sum(split)} charts per type, {epochs} epochs"
+
+
+def score_on_generated_charts(
+    model,
+    images: np.ndarray,
+    labels: np.ndarray,
+    masks: dict[str, np.ndarray],
+    heldout_dir: Path | str,
+    size: int,
+) -> dict[str, stats.Interval]:
+    """Accuracy with its interval on the validation and test charts and on the held-out style's folder."""
+    held_x, held_y, _ = load_prepared_charts(heldout_dir, size)
+    return {
+        "validation": accuracy_interval(model, images[masks["val"]], labels[masks["val"]]),
+        "generated test": accuracy_interval(model, images[masks["test"]], labels[masks["test"]]),
+        "held-out style": accuracy_interval(model, held_x, held_y),
+    }
+
+
+def _ship(model, facts: dict) -> Path:
+    """Save ``model`` as the course's shipped classifier, without optimizer state, with its card."""
+    shipped.FOLDER.mkdir(parents=True, exist_ok=True)
+    _without_optimizer(model).save(shipped.MODEL)
+    shipped.write_card(facts)
+    return shipped.MODEL
 
 
 def _without_optimizer(model):

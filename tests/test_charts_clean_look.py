@@ -1,4 +1,4 @@
-"""Tests of dvdl_helpers.charts.clean (generator v1): charts from explicit data, notebook 06's bar probes."""
+"""Tests of dvdl_helpers.charts.clean_look: charts from explicit data, notebook 06's probes."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Generator v2's chart types drawn with rectangles: bars, horizontal bars and histograms.
+"""The chart kinds drawn with bars: bars, horizontal bars and histograms.
 
-Their samplers and drawers, for :data:`.varied.KINDS`, and :func:`bars`, which draws any set of
+Their samplers and drawers, for :data:`.chart_kinds.KINDS`, and :func:`bars`, which draws any set of
 rectangles as one collection (fast).
 """
 
@@ -11,11 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 
-from .drawing import four_digits
+from .drawing import Data, DrawnMarks, four_digits
 from .labels import Label
-from .looks import Look, category_names
-
-Data = dict  # "values", "x" (lists of series), "variant" and a few options per type
+from .tool_looks import Look, category_names
 
 
 def bars(ax: Axes, positions, heights, width, bottom=0.0, *, horizontal: bool = False, **style) -> None:
@@ -127,7 +125,7 @@ def _office_bars(rng: np.random.Generator, variant: str) -> dict:
     )
 
 
-def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = False) -> dict:
+def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = False) -> DrawnMarks:
     """Vertical (``bar``) or horizontal (``hbar``) bars; return the axes' limits and category ticks."""
     values, colors, variant = np.asarray(data["values"]), look.colors, data["variant"]
     series, n = values.shape
@@ -157,13 +155,15 @@ def draw_bars(ax: Axes, data: Data, look: Look, k: float, horizontal: bool = Fal
                 xy, align = (p, v), dict(ha="center", va="top" if inside else "bottom")
             ax.add_artist(Label(*xy, f" {v:.3g} " if inside else f" {v:.3g}", **text, **align))
     low, high = min(0.0, values.min() * 1.08), max(0.0, top.max() * (1.15 if data["value_labels"] else 1.05))
-    lims = [(-0.6, n - 0.4), (low, high)]
-    return dict(
-        lims=lims[::-1] if horizontal else lims,
-        cats=(list(positions), data["labels"]),
-        cat_axis=int(horizontal),
-        rotate=0 if horizontal else data.get("rotate", 0),
-        legend="patch",
+    limits = [(-0.6, n - 0.4), (low, high)]
+    x_limits, y_limits = limits[::-1] if horizontal else limits
+    return DrawnMarks(
+        x_limits,
+        y_limits,
+        "patch",
+        categories=(list(positions), data["labels"]),
+        category_axis=int(horizontal),
+        turn_names=0 if horizontal else data.get("rotate", 0),
     )
 
 
@@ -172,7 +172,7 @@ def sample_hbars(rng: np.random.Generator) -> Data:
     return sample_bars(rng)
 
 
-def draw_hbars(ax: Axes, data: Data, look: Look, k: float) -> dict:
+def draw_hbars(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
     """Horizontal bars."""
     return draw_bars(ax, data, look, k, horizontal=True)
 
@@ -199,7 +199,7 @@ def sample_histogram(rng: np.random.Generator) -> Data:
     )
 
 
-def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> dict:
+def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
     """Adjacent bins (or with small gaps); an outline, a density curve or two overlapping samples."""
     edges, colors, variant = np.asarray(data["x"][0]), look.colors, data["variant"]
     widths, centers = np.diff(edges), (edges[:-1] + edges[1:]) / 2
@@ -226,6 +226,4 @@ def draw_histogram(ax: Axes, data: Data, look: Look, k: float) -> dict:
             centers, smooth, color=look.text if len(colors) < 2 else colors[1], lw=1.5 * look.linewidth * k
         )
     top = max(max(v) for v in data["values"])
-    return dict(
-        lims=[(edges[0] - widths[0] * 0.6, edges[-1] + widths[0] * 0.6), (0, 1.06 * top)], legend="patch"
-    )
+    return DrawnMarks((edges[0] - widths[0] * 0.6, edges[-1] + widths[0] * 0.6), (0, 1.06 * top), "patch")

@@ -1,21 +1,17 @@
-"""Chart images drawn with matplotlib from data you control: the course's chart data set.
+"""The clean look, the course's first chart generator (styles ``"train"`` and ``"heldout"``): notebook 06.
 
-Seven chart types (:data:`CHART_TYPES`), random but seeded data and look, one PNG folder per type and
-a CSV of the data behind every chart. ``style="heldout"`` draws a look never used for training (dark
-background, neon palette, monospace font) for a generalisation test. Command line::
-
-    python -m dvdl_helpers.charts OUTPUT_DIR --per-type 1000 --seed 0 [--size 128 128] [--style heldout]
-
-``charts.csv`` has one row per chart: ``file, type, index, seed, style, n_series, n_items`` (bars, slices,
-bins, points per line or area, all points of a scatter), ``values`` (numbers drawn: bar heights, slice
-sizes, bin counts, y values, area layers before stacking; ``;`` between numbers, ``|`` between series),
-``x_values`` (x, bin edges) and the look (palette, font, background, title, axis labels, grid, legend).
+Seven chart types (:data:`CHART_TYPES`, the types of every chart in the package), random but seeded data
+and :class:`Style`, drawn with matplotlib from data you control. :func:`draw_chart` draws one chart from
+numbers you give; :func:`chart_spec` is the recipe of a data set's chart ``(seed, type, index, style)``,
+which :mod:`.dataset` draws into a folder per type with ``charts.csv`` (``dvdl-charts generate OUTPUT_DIR
+--style train``). ``style="heldout"`` is a look never used for training (dark background, neon palette,
+monospace font), for a generalisation test. :func:`bar_series_height` and :func:`bar_series_count` are
+notebook 06's probes: bar charts in which one number changes.
 
 Speed: matplotlib spends its time in Python (creating axes and ticks, laying out text). Here charts are
 drawn on the Agg canvas (no pyplot) with limits, ticks and margins computed beforehand (no layout pass,
-no Axis tick objects: the helpers of :mod:`.drawing`, shared with generator v2), one figure per chunk of
-charts is emptied and reused, and chunks are shared by the calling process and 'spawn' workers (safe
-under Jupyter and next to TensorFlow's threads; the caller draws while the workers start).
+no Axis tick objects: the helpers of :mod:`.drawing`, shared with the varied looks), and one figure per
+chunk of charts is emptied and reused.
 """
 
 from __future__ import annotations
@@ -30,8 +26,22 @@ from PIL import Image
 
 from .drawing import draw_ticks, empty_figure, four_digits, nice_ticks, render
 
+__all__ = [
+    "CHART_TYPES",
+    "CLEAN_STYLES",
+    "GENERATOR_VERSION",
+    "Style",
+    "bar_series_count",
+    "bar_series_height",
+    "chart_spec",
+    "draw_chart",
+    "draw_figure",
+    "sample_data",
+    "sample_style",
+]
+
 CHART_TYPES = ("bar", "hbar", "line", "scatter", "pie", "histogram", "area")
-STYLES = ("train", "heldout")
+CLEAN_STYLES = ("train", "heldout")
 #: Bump when the drawing changes, so that cached data sets are regenerated.
 GENERATOR_VERSION = 1
 
@@ -70,9 +80,9 @@ _TITLES = (  # noqa: SIM905 - a list of words
 ).split("|")
 _XLABELS = "Year|Month|Region|Category|Time (s)|Group|Value|Day|Age".split("|")  # noqa: SIM905
 _YLABELS = "Count|Revenue ($k)|Percent|Units|Frequency|Score|Value|Mean".split("|")  # noqa: SIM905
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug")
 # bar labels; None: 1, 2, 3, ...
-_CATEGORIES = (None, tuple("ABCDEFGHIJKL"), _MONTHS, ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6"), tuple("NESW"))
+_CATEGORIES = (None, tuple("ABCDEFGHIJKL"), MONTHS, ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6"), tuple("NESW"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -335,7 +345,7 @@ def draw_chart(
     values = _series(values)
     if isinstance(style, str):
         style = _as_drawn(
-            sample_style(np.random.default_rng([seed, STYLES.index(style)]), style), kind, len(values)
+            sample_style(np.random.default_rng([seed, CLEAN_STYLES.index(style)]), style), kind, len(values)
         )
     if kind == "histogram":
         x = _series(x) if len(x) else [list(range(len(values[0]) + 1))]
@@ -374,7 +384,7 @@ def bar_series_count(
 
 def chart_spec(seed: int, kind: str, index: int, style: str = "train") -> tuple[Style, list, list]:
     """Return ``(style, values, x)`` of chart ``index`` of type ``kind`` in the data set of ``seed``."""
-    rng = np.random.default_rng([seed, STYLES.index(style), CHART_TYPES.index(kind), index])
+    rng = np.random.default_rng([seed, CLEAN_STYLES.index(style), CHART_TYPES.index(kind), index])
     look, (values, x) = sample_style(rng, style), sample_data(kind, rng)
     return _as_drawn(look, kind, len(values)), values, x
 

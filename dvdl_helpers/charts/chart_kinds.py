@@ -1,12 +1,14 @@
-"""Generator v2: charts in the looks of common tools and in each type's variants, one table entry per type.
+"""The chart kinds of the varied looks: what each type's variants draw, one table entry per type.
 
 :data:`KINDS` maps a chart type to its data *sampler* (random numbers and a variant: grouped or stacked
 bars, donut or exploded pie, dense time series, bubbles, stacked areas, histograms with gaps or a
-density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``). Adding a type or a variant is
-one entry or one branch; the types drawn with rectangles (bars, horizontal bars, histograms) live in
-:mod:`.rectangles`. :func:`draw_varied` lays out any chart in a :class:`~.looks.Look` the fast way
-of :mod:`.drawing` (ticks and margins computed beforehand, no layout pass), at the look's drawing size,
-then the picture is shrunk to the stored size (fonts and lines shrink with it, as on a thumbnail).
+density curve, ...) and its *drawer* (matplotlib calls on an ``Axes``, which say what they drew in a
+:class:`~.drawing.DrawnMarks`). Adding a type or a variant is one entry or one branch; the types drawn
+with bars (bars, horizontal bars, histograms) live in :mod:`.bar_kinds`. :func:`varied_spec` is the
+recipe of a data set's chart: its :class:`~.tool_looks.Look` and its data. :func:`.layout.draw_varied`
+lays any chart out the fast way of :mod:`.drawing` (ticks and margins computed beforehand, no layout
+pass), at the look's drawing size, then the picture is shrunk to the stored size (fonts and lines shrink
+with it, as on a thumbnail).
 """
 
 from __future__ import annotations
@@ -22,11 +24,7 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Ellipse, Wedge
 from matplotlib.transforms import Affine2D, IdentityTransform
 
-from .drawing import four_digits
-from .labels import Label
-from .looks import HELDOUT_THEMES, TRAIN_THEMES, Look, category_names, sample_look
-from .rectangles import (
-    Data,
+from .bar_kinds import (
     draw_bars,
     draw_hbars,
     draw_histogram,
@@ -35,6 +33,11 @@ from .rectangles import (
     sample_histogram,
     shade,
 )
+from .drawing import Data, DrawnMarks, four_digits
+from .labels import Label
+from .tool_looks import HELDOUT_THEMES, TRAIN_THEMES, Look, category_names, sample_look
+
+__all__ = ["KINDS", "VARIED_STYLES", "VARIED_VERSION", "ChartKind", "context_rng", "varied_spec"]
 
 
 def sample_lines(rng: np.random.Generator) -> Data:
@@ -70,7 +73,7 @@ def sample_lines(rng: np.random.Generator) -> Data:
     )
 
 
-def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> dict:
+def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
     """Lines, with markers or dashes in some variants."""
     x, colors, variant = np.asarray(data["x"][0]), look.colors, data["variant"]
     lw = look.linewidth * k * (0.6 if variant == "dense" else 0.5 if variant == "many" else 1)
@@ -89,7 +92,7 @@ def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> dict:
             for px, py in zip(x, y, strict=True):
                 ax.add_artist(Label(px, py, f"{py:.3g}", **text))
     ys = np.concatenate(data["values"])
-    return dict(lims=[(x.min(), x.max()), _pad(ys.min(), ys.max())], integer_x=True, legend="line")
+    return DrawnMarks((x.min(), x.max()), _pad(ys.min(), ys.max()), "line", integer_x=True)
 
 
 def sample_scatter(rng: np.random.Generator) -> Data:
@@ -137,7 +140,7 @@ def _scatter_overlays(rng: np.random.Generator, variant: str) -> dict:
     )
 
 
-def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> dict:
+def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
     """Points, one colour per group; bubbles scale each point's area (``ax.scatter``'s collection, built
     directly: 2× faster)."""
     colors, sizes, start = look.colors, np.asarray(data["sizes"]), 0
@@ -165,7 +168,7 @@ def draw_scatter(ax: Axes, data: Data, look: Look, k: float) -> dict:
         _trend_line(ax, xs, ys, data, look, k)
     if data.get("ellipse"):
         _ellipse(ax, xs, ys, look.colors[0], k)
-    return dict(lims=[_pad(xs.min(), xs.max()), _pad(ys.min(), ys.max())], legend="point")
+    return DrawnMarks(_pad(xs.min(), xs.max()), _pad(ys.min(), ys.max()), "point")
 
 
 def _trend_line(ax: Axes, xs: np.ndarray, ys: np.ndarray, data: Data, look: Look, k: float) -> None:
@@ -232,7 +235,7 @@ def _pie_touches(rng: np.random.Generator) -> dict:
     )
 
 
-def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
+def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
     """A pie, donut or exploded pie: wedges as one collection, names outside or percentages inside.
 
     The geometry of matplotlib's ``ax.pie`` (counter-clockwise from ``start``, names at 1.1 radius on
@@ -288,7 +291,7 @@ def draw_pie(ax: Axes, data: Data, look: Look, k: float) -> dict:
             ax.add_artist(Label(x, y * tilt, f"{100 * frac:.0f}%", ha="center", va="center", **text))
     ax.set_aspect("equal")
     low = -1.3 * tilt - depth
-    return dict(lims=[(-1.3, 1.3), (low, 1.3 * tilt)], axis=False, legend="wedge", names=data["labels"])
+    return DrawnMarks((-1.3, 1.3), (low, 1.3 * tilt), "wedge", has_axes=False, slice_names=data["labels"])
 
 
 def sample_area(rng: np.random.Generator) -> Data:
@@ -345,7 +348,7 @@ def _fill(ax: Axes, x: np.ndarray, lows, highs, colors, **style) -> None:
     ax.add_collection(PolyCollection(polygons, facecolors=colors, **style), autolim=False)
 
 
-def draw_area(ax: Axes, data: Data, look: Look, k: float) -> dict:
+def draw_area(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
     """Filled areas: down to zero, stacked (to 100 %, or around the middle), overlapping with transparency,
     or a band; with or without an edge line."""
     x, values, colors = np.asarray(data["x"][0]), np.asarray(data["values"]), look.colors
@@ -358,13 +361,13 @@ def draw_area(ax: Axes, data: Data, look: Look, k: float) -> dict:
         if lw:
             ax.plot(x, middle, color=colors[0], lw=lw)
         low, high = (middle - spread).min(), (middle + spread).max()
-        return dict(lims=[(x.min(), x.max()), _pad(low, high)], integer_x=True, legend="patch")
+        return DrawnMarks((x.min(), x.max()), _pad(low, high), "patch", integer_x=True)
     if variant == "overlap":
         for s, y in enumerate(values):
             _fill(ax, x, [np.zeros_like(y)], [y], palette[s], alpha=0.45, linewidths=0)
             if lw:
                 ax.plot(x, y, color=palette[s], lw=lw)
-        return dict(lims=[(x.min(), x.max()), (0, 1.05 * values.max())], integer_x=True, legend="patch")
+        return DrawnMarks((x.min(), x.max()), (0, 1.05 * values.max()), "patch", integer_x=True)
     if variant == "step":  # stepped areas: each value held until the next, translucent where two overlap
         x_steps = np.repeat(x, 2)[1:]
         for s, y in enumerate(values):
@@ -372,26 +375,26 @@ def draw_area(ax: Axes, data: Data, look: Look, k: float) -> dict:
             _fill(ax, x_steps, [np.zeros_like(y_steps)], [y_steps], palette[s], alpha=0.6, linewidths=0)
             if lw:
                 ax.plot(x_steps, y_steps, color=palette[s], lw=lw)
-        return dict(lims=[(x.min(), x.max()), (0, 1.05 * values.max())], integer_x=True, legend="patch")
+        return DrawnMarks((x.min(), x.max()), (0, 1.05 * values.max()), "patch", integer_x=True)
     layers = values / values.sum(axis=0) * 100 if variant == "percent" else values
     base = -layers.sum(axis=0) / 2 if variant == "stream" else np.zeros(len(x))  # stream: around the middle
     tops = base + np.cumsum(layers, axis=0)
     edge = look.paper if len(values) > 1 or variant in ("stream", "percent") else colors[0]
     _fill(ax, x, [base, *tops[:-1]], tops, palette, edgecolors=edge, linewidths=lw)
     if variant == "percent":
-        return dict(lims=[(x.min(), x.max()), (0, 100)], integer_x=True, legend="patch")
+        return DrawnMarks((x.min(), x.max()), (0, 100), "patch", integer_x=True)
     if variant == "stream":
         half = layers.sum(axis=0).max() / 2
-        return dict(lims=[(x.min(), x.max()), _pad(-half, half)], integer_x=True, legend="patch")
-    return dict(lims=[(x.min(), x.max()), (0, 1.05 * tops[-1].max())], integer_x=True, legend="patch")
+        return DrawnMarks((x.min(), x.max()), _pad(-half, half), "patch", integer_x=True)
+    return DrawnMarks((x.min(), x.max()), (0, 1.05 * tops[-1].max()), "patch", integer_x=True)
 
 
 @dataclasses.dataclass(frozen=True)
 class ChartKind:
-    """One chart type of generator v2: how to draw random data for it, and how to draw it."""
+    """One chart type of the varied looks: how to draw random data for it, and how to draw it."""
 
     sample: Callable[[np.random.Generator], Data]
-    draw: Callable[[Axes, Data, Look, float], dict]
+    draw: Callable[[Axes, Data, Look, float], DrawnMarks]
 
 
 KINDS = {
@@ -404,7 +407,7 @@ KINDS = {
     "area": ChartKind(sample_area, draw_area),
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
-#: Bump when generator v2's drawing changes, so that cached data sets are regenerated.
+#: Bump when the varied looks' drawing changes, so that cached data sets are regenerated.
 VARIED_VERSION = 9
 
 
@@ -418,7 +421,7 @@ def _chart_key(seed: int, kind: str, index: int, style: str) -> list[int]:
 
 
 def varied_spec(seed: int, kind: str, index: int, style: str = "varied") -> tuple[Look, Data]:
-    """Return ``(look, data)`` of chart ``index`` of type ``kind`` in the v2 data set of ``seed``."""
+    """Return ``(look, data)`` of chart ``index`` of type ``kind`` in the varied data set of ``seed``."""
     rng = np.random.default_rng(_chart_key(seed, kind, index, style))
     return sample_look(rng, VARIED_STYLES[style]), KINDS[kind].sample(rng)
 

@@ -1,4 +1,4 @@
-"""The looks of generator v2: themes of the common charting tools, and a random :class:`Look` per chart.
+"""The looks of common charting tools: their themes, and a random :class:`Look` per chart of the varied looks.
 
 A theme is what a tool draws by default (matplotlib, its ``ggplot``/``seaborn``/``fivethirtyeight``/
 ``bmh``/grayscale styles, office suites old and new, a web dashboard, a textbook, dark dashboards); a look
@@ -16,7 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .clean import _MONTHS as _CLEAN_MONTHS
+from .clean_look import MONTHS as FIRST_MONTHS
+
+__all__ = ["HELDOUT_THEMES", "OFFICE_THEMES", "PALETTES", "THEMES", "TRAIN_THEMES", "Look", "sample_look"]
 
 PALETTES = {
     "tab10": ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"),
@@ -165,7 +167,7 @@ WORDS = [
     "Green",
     "Blue",
 ]
-MONTHS = (*_CLEAN_MONTHS, "Sep", "Oct", "Nov", "Dec")  # generator v1 uses the first eight
+MONTHS = (*FIRST_MONTHS, "Sep", "Oct", "Nov", "Dec")  # the clean look names the first eight
 
 
 def category_names(rng: np.random.Generator, n: int) -> list[str]:
@@ -183,7 +185,7 @@ def category_names(rng: np.random.Generator, n: int) -> list[str]:
 
 @dataclasses.dataclass(frozen=True)
 class Look:
-    """Everything about a chart of generator v2 that is not its data (sizes in pixels of the drawing)."""
+    """Everything about a chart of the varied looks that is not its data (sizes in pixels of the drawing)."""
 
     theme: str = "matplotlib"
     paper: str = "#ffffff"

@@ -1,4 +1,5 @@
-"""Tests of generator v2: :mod:`dvdl_helpers.charts.varied` (samplers and drawers), ``looks``, ``layout``."""
+"""Tests of the varied looks: :mod:`dvdl_helpers.charts.chart_kinds` (samplers and drawers, with
+``bar_kinds``), ``tool_looks`` and ``layout`` (what a drawer tells the layout: ``DrawnMarks``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from PIL import Image
 
 from dvdl_helpers import charts
-from dvdl_helpers.charts.looks import HELDOUT_THEMES, PALETTES, THEMES, TRAIN_THEMES
+from dvdl_helpers.charts.drawing import DrawnMarks
+from dvdl_helpers.charts.tool_looks import HELDOUT_THEMES, PALETTES, THEMES, TRAIN_THEMES
 
 
 @pytest.fixture(scope="module")
@@ -19,13 +21,13 @@ def varied(tmp_path_factory) -> Path:
     return out
 
 
-def test_v2_is_deterministic_whatever_the_jobs(varied, tmp_path, pngs):
+def test_varied_looks_are_deterministic_whatever_the_jobs(varied, tmp_path, pngs):
     charts.generate_dataset(tmp_path, 3, seed=4, size_px=(96, 96), style="varied", jobs=2, progress=False)
     assert pngs(tmp_path) == pngs(varied)
     assert (tmp_path / "charts.csv").read_text() == (varied / "charts.csv").read_text()
 
 
-def test_v2_keeps_the_looks_aspect_ratio_and_records_it(varied):
+def test_varied_looks_keep_their_aspect_ratio_and_record_it(varied):
     rows = charts.read_csv(varied / "charts.csv")
     assert len(rows) == 21 and {r["type"] for r in rows} == set(charts.CHART_TYPES)
     for row in rows:
@@ -104,3 +106,49 @@ def test_heldout_theme_is_never_drawn_for_training():
     assert not {look.palette for look in looks} & {p for t in HELDOUT_THEMES for p in THEMES[t][-1]}
     assert {look.theme for look in looks} == set(TRAIN_THEMES)  # every training theme is used
     assert all(set(THEMES[t][-1]) <= set(PALETTES) for t in THEMES)
+
+
+def test_each_drawer_tells_the_layout_what_it_drew_and_leaves_the_data_alone():
+    for kind in charts.CHART_TYPES:
+        for index in range(4):
+            look, data = charts.varied_spec(3, kind, index)
+            before = repr(data)
+            fig = charts.draw_varied(kind, look, data, size_px=64)
+            marks = charts.KINDS[kind].draw(fig.axes[0], data, look, 1.0)
+            assert isinstance(marks, DrawnMarks), kind
+            assert marks.x_limits[0] < marks.x_limits[1] and marks.y_limits[0] < marks.y_limits[1], kind
+            assert marks.legend_key in ("patch", "line", "point", "wedge"), kind
+            assert marks.has_axes == (kind != "pie") and bool(marks.slice_names) == (kind == "pie")
+            assert (marks.categories is not None) == (kind in ("bar", "hbar")), kind
+            assert marks.category_axis == (kind == "hbar") and (kind != "hbar" or marks.turn_names == 0)
+            assert repr(data) == before, f"{kind}: the data were changed"
+    with pytest.raises(AttributeError):
+        marks.turn_names = 45  # frozen: the layout never changes what a drawer said
+
+
+def bar_data(names: list[str], rotate: int) -> dict:
+    """One series of bars named ``names``, whose names may be turned by ``rotate`` degrees."""
+    return dict(
+        values=[[1.0 + i % 3 for i in range(len(names))]],
+        x=[],
+        variant="single",
+        labels=names,
+        width=0.7,
+        value_labels=False,
+        edge=False,
+        rotate=rotate,
+    )
+
+
+def name_angles(fig, names: list[str]) -> set[float]:
+    """The angles of the tick labels among ``names`` in a drawn chart."""
+    return {artist.rotation for artist in fig.artists if getattr(artist, "text", None) in names}
+
+
+def test_category_names_turn_only_where_they_do_not_fit_side_by_side():
+    look = charts.Look(width=640, height=480, ticks=True)
+    short = ["A", "B", "C"]
+    assert name_angles(charts.draw_varied("bar", look, bar_data(short, 45)), short) == {0}
+    long = [f"Category number {i}" for i in range(12)]
+    assert name_angles(charts.draw_varied("bar", look, bar_data(long, 45)), long) == {45}
+    assert name_angles(charts.draw_varied("bar", look, bar_data(long, 0)), long) == {0}, "thinned, level"

@@ -1,0 +1,36 @@
+"""Tests of dvdl_helpers.charts.training's plumbing: the folders of drawn charts and the progress bar.
+
+Training itself runs in ``test_cli_charts.py`` (a tiny ``charts train``) and notebook 05.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from dvdl_helpers import charts, paths
+
+
+def test_every_folder_of_drawn_charts_is_named_in_one_place(tmp_path):
+    assert charts.chart_data_dir(115) == paths.data_dir() / "charts" / "varied_128_115"
+    held_out = charts.chart_data_dir(10, style="varied_heldout", root=tmp_path)
+    assert held_out == tmp_path / "varied_heldout_128_10"
+    assert charts.chart_data_dir(5, size=64, root=str(tmp_path)).name == "varied_64_5"
+
+
+def test_the_quick_and_full_settings_split_by_index():
+    for setting in charts.SETTINGS.values():
+        train, val, test = setting["split"]
+        assert train > val > 0 and test > 0 and setting["epochs"] > 0
+    assert charts.proportional_split(100) == (80, 10, 10)
+
+
+def test_training_progress_moves_a_bar_through_a_keras_callback():
+    progress = charts.TrainingProgress(total=6)  # shown on stderr, which pytest captures
+    callback = progress.callback()
+    assert isinstance(callback, keras.callbacks.Callback)
+    callback.on_train_begin()
+    for batch in range(3):
+        callback.on_train_batch_end(batch)
+    callback.on_epoch_end(0, {"loss": 0.5, "val_accuracy": 0.75})
+    assert progress.bar.n == 3 and progress.bar.postfix == "loss=0.500, val_acc=0.750"
+    callback.on_train_end()
