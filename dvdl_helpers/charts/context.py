@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from .labels import _font
+from .labels import font_and_line_box
 
 Box = tuple[int, int, int, int]
 Color = tuple[int, int, int]
@@ -96,7 +96,7 @@ def _title(
     if height < LETTER_PIXELS:
         _words(draw, rng, x0, y, x1, height, color)
         return
-    font, top, _ = _font("DejaVu Sans", round(1.4 * height))
+    font, top, _ = font_and_line_box("DejaVu Sans", round(1.4 * height))
     text = ""
     for _ in range(8):
         longer = f"{text} {_pick(rng, WORDS)}".strip()

@@ -37,7 +37,7 @@ def _font_file(family: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _font(family: str, pixels: float) -> tuple[ImageFont.FreeTypeFont, float, float]:
+def font_and_line_box(family: str, pixels: float) -> tuple[ImageFont.FreeTypeFont, float, float]:
     """A Pillow font of ``family`` at ``pixels``, and the top and bottom of "lp" around the baseline."""
     font = ImageFont.truetype(_font_file(family), pixels, layout_engine=ImageFont.Layout.BASIC)
     _, top, _, bottom = font.getbbox("lp", anchor="ls")  # matplotlib's line box: "lp"'s ascent and descent
@@ -92,7 +92,7 @@ class Label(Artist):
         factor = max(1, min(16, math.ceil(FINE_PIXELS / pixels)))
         x, y = x * factor, y * factor  # from here on in pixels of the large drawing
         size = max(SIZE_STEP, round(pixels * factor / SIZE_STEP) * SIZE_STEP)
-        font, top, bottom = _font(self.family, size)
+        font, top, bottom = font_and_line_box(self.family, size)
         width = font.getlength(self.text)
         spot_x = {"left": 0.0, "center": width / 2, "right": width}[self.ha]
         spot_y = {"top": top, "center": (top + bottom) / 2, "bottom": bottom}.get(self.va, 0.0)
