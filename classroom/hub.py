@@ -137,11 +137,11 @@ def free_port() -> int:
 
 
 def copy_missing(source: Path, target: Path) -> list[str]:
-    """Copy each file of ``source`` that ``target`` lacks; never overwrite one. Return the names copied."""
+    """Copy each visible file of ``source`` that ``target`` lacks, never overwriting; return their names."""
     target.mkdir(parents=True, exist_ok=True)
     copied = []
     for path in sorted(source.iterdir()):
-        if path.is_file() and not (target / path.name).exists():
+        if path.is_file() and not path.name.startswith(".") and not (target / path.name).exists():
             shutil.copy2(path, target / path.name)
             copied.append(path.name)
     return copied
@@ -222,16 +222,19 @@ if _Authenticator is not None:
             return env
 
         async def start(self):
-            """Give a first-time learner the student copies (never overwriting one), then start the server."""
+            """Copy the student notebooks the learner lacks (all on first login; never overwriting one).
+
+            A teacher resets a learner's notebook by deleting it: the next start brings a fresh copy.
+            """
             home = Path(self.home_dir)
             (home / ".tmp").mkdir(parents=True, exist_ok=True)
-            if not (home / "notebooks").exists():
-                if ClassroomSpawner._student_lock is None:
-                    ClassroomSpawner._student_lock = asyncio.Lock()
-                async with ClassroomSpawner._student_lock:  # one make_student run for a room logging in
-                    source = await write_student_copies(Path(self.student_copies))
-                copied = copy_missing(source, home / "notebooks")
-                self.log.info("%s: %d student notebooks copied", self.user.name, len(copied))
+            if ClassroomSpawner._student_lock is None:
+                ClassroomSpawner._student_lock = asyncio.Lock()
+            async with ClassroomSpawner._student_lock:  # one make_student run for a room logging in
+                source = await write_student_copies(Path(self.student_copies))
+            copied = copy_missing(source, home / "notebooks")
+            if copied:
+                self.log.info("%s: student copies of %s", self.user.name, ", ".join(copied))
             return await super().start()
 
         async def stop(self, now=False):

@@ -128,6 +128,7 @@ def test_addresses_and_never_overwritten_copies(tmp_path):
     source.mkdir()
     (source / "00.ipynb").write_text("new")
     (source / "01.ipynb").write_text("new")
+    (source / ".done").touch()  # the student copies' own bookkeeping stays out of learners' folders
     target.mkdir()
     (target / "00.ipynb").write_text("the learner's work")
     assert hub.copy_missing(source, target) == ["01.ipynb"]
