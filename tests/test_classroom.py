@@ -395,3 +395,25 @@ def test_the_hub_stops_with_no_process_left(classroom):
             assert not (cwd and Path(cwd).is_relative_to(classroom.room)), (
                 f"left running in the room: {process}"
             )
+
+
+def test_the_measurements_page_shows_the_room(monkeypatch):
+    monkeypatch.syspath_prepend(str(paths.REPO_ROOT / "benchmarks"))  # it imports its neighbour _common
+    page = _load("measurements_page", paths.REPO_ROOT / "benchmarks" / "measurements_page.py")
+    sys.modules.pop("_common", None)  # as run_all's tests do: later imports find their own
+    room = {"first_cell_s_median": 9, "first_cell_s_max": 11, "total_s_median": 50, "total_s_max": 55}
+    record = {
+        "date": "2026-12-06T13:00:00+00:00",
+        "notebooks": ["00_setup.ipynb", "01_first_steps_mnist.ipynb"],
+        "idle_server_mib": 120,
+        "cpu": "Test CPU",
+        "cores": 2,
+        "rooms": [
+            {"learners": 1, "x_alone": 1.0, "peak_mib_median": 900, "peak_mib_max": 900, **room},
+            {"learners": 2, "x_alone": 1.9, "peak_mib_median": 950, "peak_mib_max": 990, **room},
+        ],
+    }
+    text = "\n".join(page.classroom_section([record]))
+    assert "| 2 | 9 / 11 | 50 / 55 | 1.9 | 950 / 990 |" in text
+    assert "about 120 MiB" in text and "Test CPU, 2 cores" in text
+    assert page.classroom_section([]) == []
