@@ -63,6 +63,7 @@ student: setup  ## write student copies (solutions emptied, outputs cleared) to 
 # The classroom hub (docs/teaching.md): JupyterHub from requirements-classroom.txt, its proxy from npm into
 # classroom/node_modules (never globally). Both are installed here, once; nothing is fetched when it runs.
 classroom-setup: setup  ## install JupyterHub and its proxy (npm, into classroom/) for `make classroom`
+	@command -v npm >/dev/null || { echo "npm is needed (Node.js 20 or later: apt-get install nodejs npm)"; exit 2; }
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-classroom.txt
 	cd classroom && npm ci --no-audit --no-fund --loglevel=error
 
