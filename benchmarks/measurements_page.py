@@ -380,13 +380,14 @@ def classroom_section(records: Sequence[dict]) -> list[str]:
         "[teacher's guide](teaching.md#how-many-learners-one-machine-serves).",
         "",
         "| learners at once | first cell's result, s (median / worst) | both notebooks, s (median / worst) "
-        "| × alone | peak memory per learner, MiB (median / worst) |",
-        "|---:|---:|---:|---:|---:|",
+        "| × alone | CPU seconds per learner | peak memory per learner, MiB (median / worst) |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for room in record["rooms"]:
+        cpu = f"{room['cpu_s_median']:.0f}" if "cpu_s_median" in room else "–"
         lines.append(
             f"| {room['learners']} | {room['first_cell_s_median']:.0f} / {room['first_cell_s_max']:.0f} "
-            f"| {room['total_s_median']:.0f} / {room['total_s_max']:.0f} | {room['x_alone']} "
+            f"| {room['total_s_median']:.0f} / {room['total_s_max']:.0f} | {room['x_alone']} | {cpu} "
             f"| {room['peak_mib_median']:.0f} / {room['peak_mib_max']:.0f} |"
         )
     return [*lines, "", f"Measured on {_machine(record)}, {_when(record)}.", ""]

@@ -410,10 +410,18 @@ def test_the_measurements_page_shows_the_room(monkeypatch):
         "cores": 2,
         "rooms": [
             {"learners": 1, "x_alone": 1.0, "peak_mib_median": 900, "peak_mib_max": 900, **room},
-            {"learners": 2, "x_alone": 1.9, "peak_mib_median": 950, "peak_mib_max": 990, **room},
+            {
+                "learners": 2,
+                "x_alone": 1.9,
+                "peak_mib_median": 950,
+                "peak_mib_max": 990,
+                "cpu_s_median": 61,
+                **room,
+            },
         ],
     }
     text = "\n".join(page.classroom_section([record]))
-    assert "| 2 | 9 / 11 | 50 / 55 | 1.9 | 950 / 990 |" in text
+    assert "| 2 | 9 / 11 | 50 / 55 | 1.9 | 61 | 950 / 990 |" in text
+    assert "| 1 | 9 / 11 | 50 / 55 | 1.0 | – | 900 / 900 |" in text  # a record without CPU seconds
     assert "about 120 MiB" in text and "Test CPU, 2 cores" in text
     assert page.classroom_section([]) == []
