@@ -390,7 +390,14 @@ def classroom_section(records: Sequence[dict]) -> list[str]:
             f"| {room['total_s_median']:.0f} / {room['total_s_max']:.0f} | {room['x_alone']} | {cpu} "
             f"| {room['peak_mib_median']:.0f} / {room['peak_mib_max']:.0f} |"
         )
-    return [*lines, "", f"Measured on {_machine(record)}, {_when(record)}.", ""]
+    loads = [room["load_avg_before"] for room in record["rooms"] if room.get("load_avg_before") is not None]
+    shared = (
+        f" Other work shared the machine (1-minute load average {min(loads):.1f}–{max(loads):.1f} before the "
+        "rooms started): the times carry it, the CPU seconds do not."
+        if loads and max(loads) > 1
+        else ""
+    )
+    return [*lines, "", f"Measured on {_machine(record)}, {_when(record)}.{shared}", ""]
 
 
 def measurements_page(results: Path, notebooks: Sequence[Path] = ()) -> str:
