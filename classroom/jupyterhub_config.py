@@ -79,3 +79,5 @@ address = f"http://{hub.room_address(ip)}:{port}/"
 where = "this machine only (HOST=0.0.0.0 opens it to the room)" if hub.is_loopback(ip) else "give it out"
 print(f"Classroom hub for {len(learners)} learners and {teacher!r}: {address} ({where})", flush=True)
 print(f"Logins and passwords: {passwords} (yours alone; hand each learner their line)", flush=True)
+if os.getuid() == 0 and not hub.is_loopback(ip):
+    print("Warning: running as root gives every learner root's rights on this machine (docs/teaching.md)")
