@@ -12,10 +12,10 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 ROOT_OK := $(if $(filter 0,$(shell id -u 2>/dev/null)),--ServerApp.allow_root=True)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup browser lab test test-fast outputs lint format bench student clean
+.PHONY: help setup browser lab test test-fast outputs lint format bench student clean classroom-setup classroom
 
 help:  ## list the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,8 +41,8 @@ test: setup  ## lint, unit tests, every notebook under strict nbval, then the br
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-test-fast: setup  ## unit tests, without the slow (training, TensorBoard) and browser ones
-	$(BIN)/pytest tests -m "not slow and not browser"
+test-fast: setup  ## unit tests, without the slow (training, TensorBoard), browser and classroom ones
+	$(BIN)/pytest tests -m "not slow and not browser and not classroom"
 
 outputs: setup  ## re-execute notebooks in place (NB=notebooks/01_....ipynb for one), as the tests do
 	$(BIN)/python tools/run_notebooks.py $(NB)
@@ -59,6 +59,21 @@ bench: setup  ## every benchmark + notebook timings -> docs/measurements.md (FUL
 
 student: setup  ## write student copies (solutions emptied, outputs cleared) to student/
 	$(BIN)/python tools/make_student.py student
+
+# The classroom hub (docs/teaching.md): JupyterHub from requirements-classroom.txt, its proxy from npm into
+# classroom/node_modules (never globally). Both are installed here, once; nothing is fetched when it runs.
+classroom-setup: setup  ## install JupyterHub and its proxy (npm, into classroom/) for `make classroom`
+	@command -v npm >/dev/null || { echo "npm is needed (Node.js 20 or later: apt-get install nodejs npm)"; exit 2; }
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-classroom.txt
+	cd classroom && npm ci --no-audit --no-fund --loglevel=error
+
+# HOST=0.0.0.0 (or the machine's address) opens the hub to the room's network; it then refuses to start
+# unless every login has a real password. PORT, CLASS_LIST and TEACHER change the defaults.
+classroom: setup  ## JupyterHub for a room: a login per learner (classroom/class-list.txt), 127.0.0.1 unless HOST=
+	@test -x $(BIN)/jupyterhub -a -x classroom/node_modules/.bin/configurable-http-proxy \
+		|| { echo "JupyterHub or its proxy is not installed: run make classroom-setup first"; exit 2; }
+	$(if $(HOST),CLASSROOM_IP=$(HOST)) $(if $(PORT),CLASSROOM_PORT=$(PORT)) \
+		$(if $(TEACHER),CLASSROOM_TEACHER=$(TEACHER)) $(BIN)/jupyterhub -f classroom/jupyterhub_config.py
 
 clean:  ## remove generated files (artifacts/, student/), keep .venv
 	rm -rf artifacts student test-artifacts

@@ -365,6 +365,41 @@ def tensorboard_section(records: Sequence[dict]) -> list[str]:
     ]
 
 
+def classroom_section(records: Sequence[dict]) -> list[str]:
+    """A room on one machine: N learners running notebooks 00 and 01 at once (``bench_classroom.py``)."""
+    if not records:
+        return []
+    record = records[-1]
+    lines = [
+        "## A room on one machine (`bench_classroom.py`)",
+        "",
+        f"N learners start notebooks {' and '.join(name[:2] for name in record['notebooks'])} (quick "
+        "setting, Run All) at the same moment, each in their own folder and kernel, as on `make classroom`. "
+        "Memory is the peak of each learner's kernel and the TensorBoard it starts; each learner's Jupyter "
+        f"server adds about {record['idle_server_mib']} MiB. Capacity for a room: "
+        "[teacher's guide](teaching.md#how-many-learners-one-machine-serves).",
+        "",
+        "| learners at once | first cell's result, s (median / worst) | both notebooks, s (median / worst) "
+        "| × alone | CPU seconds per learner | peak memory per learner, MiB (median / worst) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for room in record["rooms"]:
+        cpu = f"{room['cpu_s_median']:.0f}" if "cpu_s_median" in room else "–"
+        lines.append(
+            f"| {room['learners']} | {room['first_cell_s_median']:.0f} / {room['first_cell_s_max']:.0f} "
+            f"| {room['total_s_median']:.0f} / {room['total_s_max']:.0f} | {room['x_alone']} | {cpu} "
+            f"| {room['peak_mib_median']:.0f} / {room['peak_mib_max']:.0f} |"
+        )
+    loads = [room["load_avg_before"] for room in record["rooms"] if room.get("load_avg_before") is not None]
+    shared = (
+        f" Other work shared the machine (1-minute load average {min(loads):.1f}–{max(loads):.1f} before the "
+        "rooms started): the times carry it, the CPU seconds do not."
+        if loads and max(loads) > 1
+        else ""
+    )
+    return [*lines, "", f"Measured on {_machine(record)}, {_when(record)}.{shared}", ""]
+
+
 def measurements_page(results: Path, notebooks: Sequence[Path] = ()) -> str:
     """The whole page, from the records in ``results`` (``notebooks``: to tell which have a long run)."""
     lab_records = read_jsonl(results / LAB_RECORD)
@@ -394,6 +429,7 @@ def measurements_page(results: Path, notebooks: Sequence[Path] = ()) -> str:
         *classifier_section(read_json(CLASSIFIER_CARD)),
         *classify_section(read_jsonl(results / "classify.jsonl")),
         *tensorboard_section(read_jsonl(results / "tensorboard.jsonl")),
+        *classroom_section(read_jsonl(results / "classroom.jsonl")),
     ]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -1,7 +1,7 @@
 """``make bench``: every benchmark and every notebook's run time, then the measurements page.
 
 Runs ``bench_cnn.py``, ``bench_imageprep.py``, ``bench_charts.py``,
-``bench_classify.py`` and ``bench_tensorboard.py`` (each in its
+``bench_classify.py``, ``bench_tensorboard.py`` and ``bench_classroom.py`` (each in its
 own process, each comparing against its own baseline in the same run and appending a JSON record to
 ``benchmarks/results/<name>.jsonl``), then executes every notebook in its quick setting (a fresh kernel each,
 outputs not stored, in an empty temporary artifacts folder; recorded in ``notebooks_quick.json``), writes
@@ -33,7 +33,7 @@ from measurements_page import CAPPED_RECORD, FULL_RUN_RECORD, PAGE_NAME, QUICK_R
 
 from dvdl_helpers import device, env, paths
 
-BENCHES = ("cnn", "imageprep", "charts", "classify", "tensorboard")
+BENCHES = ("cnn", "imageprep", "charts", "classify", "tensorboard", "classroom")
 PAGE = paths.REPO_ROOT / PAGE_NAME
 
 
@@ -123,6 +123,14 @@ def headlines(records: dict[str, dict]) -> list[str]:
         lines.append(
             f"`%tensorboard` ready: {course:.1f} s with the course's TensorFlow-free `dvdl-tensorboard` vs "
             f"{usual:.1f} s with `tensorboard` = **{board['speedup']:.1f}× sooner**"
+        )
+    room = records.get("classroom")
+    if room:
+        largest = room["rooms"][-1]
+        lines.append(
+            f"a room on this machine: {largest['learners']} learners running notebooks 00 + 01 at once take "
+            f"**{largest['total_s_median']:.0f} s** each (median; {largest['x_alone']}× a learner alone), "
+            f"peak memory {largest['peak_mib_median']:.0f} MiB per learner's kernels"
         )
     return lines
 
