@@ -19,6 +19,7 @@ of ``conftest.py``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -243,27 +244,41 @@ def reader_page(context, lab):
     JupyterLab serves ``notebooks/`` only, so the notebook lives in a temporary folder there (removed
     afterwards); paths typed in its path box are relative to that folder, as in notebook 05.
     """
-    from playwright.sync_api import expect
-
     folder = Path(tempfile.mkdtemp(prefix="tmp-reader-", dir=NOTEBOOK_DIR))  # not hidden: JupyterLab opens it
     blocked = len(context.blocked)
-    page = context.new_page()
     try:
-        notebook = reader_notebook(folder)
-        open_lab(page, lab)
-        with screenshot_on_failure(page, "reader_run_all"):
-            page.evaluate(OPEN_AND_RUN_ALL, notebook.relative_to(NOTEBOOK_DIR).as_posix())
-            page.wait_for_function(ALL_CELLS_RUN, timeout=READER_RUN_TIMEOUT_MS, polling=1000)
-            assert_no_error_dialog(page)
-            expect(upload_button(page)).to_be_visible()
-            expect(page.locator(".dvdl-readings .dvdl-empty").first).to_contain_text("Upload a picture")
-        yield page, folder
+        with opened_page(context, lab) as page:
+            run_reader_notebook(page, reader_notebook(folder))
+            yield page, folder
     finally:
-        page.evaluate(CLOSE_ALL)
-        page.close()
-        lab.shutdown_kernels()
         shutil.rmtree(folder, ignore_errors=True)
     assert context.blocked[blocked:] == [], f"requests to other hosts: {context.blocked[blocked:]}"
+
+
+@contextlib.contextmanager
+def opened_page(context, lab):
+    """A page with JupyterLab open in a workspace of its own (notebook 02's page may be open too)."""
+    page = context.new_page()
+    try:
+        open_lab(page, lab, workspace="chart-reader")
+        yield page
+    finally:
+        with contextlib.suppress(Exception):  # a failure here must not hide the test's own
+            page.evaluate(CLOSE_ALL)
+        page.close()
+        lab.shutdown_kernels()
+
+
+def run_reader_notebook(page, notebook: Path) -> None:
+    """Open ``notebook`` and run it (Run All); wait until every cell ran and the reader shows."""
+    from playwright.sync_api import expect
+
+    with screenshot_on_failure(page, "reader_run_all"):
+        page.evaluate(OPEN_AND_RUN_ALL, notebook.relative_to(NOTEBOOK_DIR).as_posix())
+        page.wait_for_function(ALL_CELLS_RUN, timeout=READER_RUN_TIMEOUT_MS, polling=1000)
+        assert_no_error_dialog(page)
+        expect(upload_button(page)).to_be_visible()
+        expect(page.locator(".dvdl-readings .dvdl-empty").first).to_contain_text("Upload a picture")
 
 
 def upload_button(page):
