@@ -478,8 +478,11 @@ class PictureReader(ipywidgets.VBox):
 
     ``read(picture) -> [Reading, ...]`` gets the picture from :func:`load_picture`. A file that cannot be
     read is named in the panel's status line with the reason, and the readings shown stay as they were;
-    files are only read. Without a browser, :meth:`read_path` and :meth:`read_upload` do what typing a
-    path and uploading a file do. Each reading's duration is kept in :attr:`seconds`.
+    files are only read. A picture read empties the other control (the path box after an upload, the
+    upload after a typed path): a widget reports only a *change* of its value, so the path shown before
+    an upload, or the file uploaded before a path, would otherwise not be read again. Without a browser,
+    :meth:`read_path` and :meth:`read_upload` do what typing a path and uploading a file do. Each
+    reading's duration is kept in :attr:`seconds`.
     """
 
     def __init__(
@@ -491,7 +494,12 @@ class PictureReader(ipywidgets.VBox):
     ) -> None:
         """Wire ``read`` between an upload button, a path box and a panel; read ``path`` first, if given."""
         self.read = read
-        self.upload = ipywidgets.FileUpload(accept="image/*", multiple=False, description="Upload a picture")
+        self.upload = ipywidgets.FileUpload(
+            accept="image/*",
+            multiple=False,
+            description="Upload a picture",
+            layout=ipywidgets.Layout(width="auto"),  # a button's fixed width cuts "Upload a picture (1)"
+        )
         self.path_box = ipywidgets.Text(
             placeholder="or type a picture's path here and press Enter",
             continuous_update=False,  # read when Enter is pressed (or the box is left), not at every key
@@ -515,11 +523,17 @@ class PictureReader(ipywidgets.VBox):
         path = Path(path).expanduser()
         lost = not path.is_absolute() and not path.exists()
         hint = f" (relative paths start in {Path.cwd()})" if lost else ""
-        return self._show(path.name, lambda: load_picture(path), str(path), hint)
+        read = self._show(path.name, lambda: load_picture(path), str(path), hint)
+        if read:
+            self.upload.value = ()  # the same file uploaded next is a change: it is read
+        return read
 
     def read_upload(self, name: str, content: bytes) -> bool:
         """Read an uploaded file's ``content`` (``name`` is its file name); False if it cannot be read."""
-        return self._show(name, lambda: load_picture(content, name), name, "")
+        read = self._show(name, lambda: load_picture(content, name), name, "")
+        if read:
+            self.path_box.value = ""  # the path shown before, typed again, is a change: it is read
+        return read
 
     def _show(self, name: str, load: Callable[[], Image.Image], said: str, hint: str) -> bool:
         try:

@@ -308,9 +308,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def open_lab(page, lab: Lab, tree_path: str = "") -> None:
-    """Open JupyterLab (a fresh workspace) at ``tree_path`` and wait until it is restored."""
-    target = f"{lab.url}lab/tree/{tree_path}" if tree_path else f"{lab.url}lab"
+def open_lab(page, lab: Lab, tree_path: str = "", workspace: str = "") -> None:
+    """Open JupyterLab (a fresh workspace) at ``tree_path`` and wait until it is restored.
+
+    A second page open at the same time needs its own ``workspace`` (a name): JupyterLab sends a window
+    that opens a workspace already open in another to a new one, reloading it (Playwright loses its page).
+    """
+    base = f"{lab.url}lab/workspaces/{workspace}" if workspace else f"{lab.url}lab"
+    target = f"{base}/tree/{tree_path}" if tree_path else base
     page.goto(f"{target}?reset&token={lab.token}")
     page.wait_for_function("() => window.jupyterapp !== undefined")
     page.evaluate("async () => { await window.jupyterapp.restored; }")

@@ -235,11 +235,43 @@ def test_picture_reader_reads_uploads_and_refuses_bad_ones_with_a_message(tmp_pa
     assert reader.read_upload("broken.png", b"\x89PNG\r\n\x1a\n broken") is False
     assert reader.panel.status.startswith("Cannot read broken.png: ") and reader.readings == []
     _, content = chart_file(tmp_path)
-    upload = {"name": "mine.png", "type": "image/png", "size": len(content), "content": memoryview(content)}
-    upload["last_modified"] = datetime.datetime.now(datetime.UTC)
-    reader.upload.value = (upload,)  # what the browser sends (ipywidgets 8)
+    reader.upload.value = uploaded("mine.png", content)
     assert reader.name == "mine.png" and reader.readings[0].prediction == "wide"
     assert repr(reader) == "PictureReader(mine.png, ReadingsPanel(1 readings))"
+
+
+def uploaded(name: str, content: bytes) -> tuple[dict, ...]:
+    """The FileUpload value the browser sends (ipywidgets 8) for one file ``name`` holding ``content``."""
+    upload = {"name": name, "type": "image/png", "size": len(content), "content": memoryview(content)}
+    upload["last_modified"] = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    return (upload,)
+
+
+def test_picture_reader_reads_a_path_or_an_upload_again_after_the_other(tmp_path):
+    path, content = chart_file(tmp_path)
+    tall = tmp_path / "tall.png"
+    Image.new("L", (10, 50), 255).save(tall)
+    (tmp_path / "notes.txt").write_text("hello")
+    reader = draw.PictureReader(size_read, path=tall)
+    reader.upload.value = uploaded("chart.png", content)
+    assert reader.name == "chart.png" and reader.path_box.value == "", "the box still shows tall.png"
+    reader.path_box.value = str(tall)  # the path read before the upload, typed again
+    assert reader.name == "tall.png", "the path typed again was not read"
+    assert reader.upload.value == (), "the upload still holds chart.png"
+    reader.upload.value = uploaded("chart.png", content)  # the same file uploaded again
+    assert reader.name == "chart.png", "the file uploaded again was not read"
+    assert len(reader.seconds) == 4
+    # What cannot be read empties nothing: the controls keep what the panel shows.
+    reader.path_box.value = str(tmp_path / "notes.txt")
+    assert reader.name == "chart.png" and len(reader.upload.value) == 1
+    assert reader.read_upload("notes.txt", b"hello") is False
+    assert reader.path_box.value == str(tmp_path / "notes.txt")
+
+
+def test_picture_reader_upload_button_is_wide_enough_for_its_label():
+    reader = draw.PictureReader(size_read)
+    # ipywidgets' buttons have a fixed width that cuts "Upload a picture (1)" to "Upload a pictu..."
+    assert reader.upload.layout.width == "auto"
 
 
 def test_picture_reader_shows_errors_of_read_in_the_panel(tmp_path):
