@@ -25,7 +25,7 @@ import numpy as np
 
 from dvdl_helpers import charts, env, paths
 
-RESULTS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
+RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
 
 
 def recipe_from(args: argparse.Namespace) -> dict:
@@ -47,8 +47,8 @@ def record(name: str, seed: int | str, scores: dict, **facts) -> dict:
     line = dict(name=name, seed=seed, generator_version=charts.VARIED_VERSION, **facts)
     line["scores"] = {key: dataclasses.asdict(value) for key, value in scores.items()}
     line["cpu"], line["cpu_units"] = device.cpu_name(), device.cpu_vector_units()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    with RESULTS.open("a") as file:
+    RECORDS.parent.mkdir(parents=True, exist_ok=True)
+    with RECORDS.open("a") as file:
         file.write(json.dumps(line, default=str) + "\n")
     print(f"{name} start {seed}: " + "; ".join(f"{k} {v.value:.3f}" for k, v in scores.items()), flush=True)
     return line
@@ -113,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
             progress=False,
             data_dir=data_dir,
         )
-        record(args.name, seed, result.scores, recipe=recipe, epochs=result.epochs, train_s=result.train_s)
+        # A choice reads validation and the choose halves only: the test charts and the held-out style
+        # that train_classifier also scores are left out of the record and of what is printed.
+        chosen_on = {name: result.scores[name] for name in ("validation", *charts.CHOOSE_SETS)}
+        record(args.name, seed, chosen_on, recipe=recipe, epochs=result.epochs, train_s=result.train_s)
     return 0
 
 
