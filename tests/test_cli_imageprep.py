@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-REPO = Path(__file__).resolve().parent.parent
+from dvdl_helpers.paths import REPO_ROOT as REPO
 
 
 def imageprep(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
