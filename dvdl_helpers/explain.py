@@ -5,8 +5,8 @@ on what the network learned?) and deletion curves (does it point at what the sco
 
 Notebook 04 teaches what each method means; this module holds the plumbing so the notebook stays short.
 Every function takes images as N×28×28 (or N×28×28×1) arrays, either ``uint8`` 0–255 or floats
-in [0, 1] (see :func:`to_model_input`), and a Keras model such as :func:`dvdl_helpers.models.convnet`
-that outputs *logits*.
+in [0, 1] (:func:`dvdl_helpers.data.image_batch` shapes them), and a Keras model such as
+:func:`dvdl_helpers.models.convnet` that outputs *logits*.
 
 >>> model, how = models.load_or_train_convnet(x_train, y_train)  # notebook 03's network, or a quick one
 >>> saliency = saliency_maps(model, x_test[:8])               # N×28×28, where the score is sensitive
@@ -24,11 +24,6 @@ import tensorflow as tf
 from dvdl_helpers.data import image_batch
 
 
-def to_model_input(images: np.ndarray) -> np.ndarray:
-    """Return images as ``float32`` N×H×W×1 in [0, 1]: ``uint8`` is divided by 255, floats kept."""
-    return image_batch(images)
-
-
 def _batches(count: int, batch_size: int) -> list[slice]:
     return [slice(start, min(start + batch_size, count)) for start in range(0, count, batch_size)]
 
@@ -41,7 +36,7 @@ def layer_outputs(
     For a convolution layer that is the stack of *feature maps* (N×H×W×filters), after its ReLU.
     """
     probe = keras.Model(model.input, [model.get_layer(name).output for name in layers])
-    x = to_model_input(images)
+    x = image_batch(images)
     parts: list[list[np.ndarray]] = [[] for _ in layers]
     for batch in _batches(len(x), batch_size):
         outputs = probe(x[batch], training=False)
@@ -72,7 +67,7 @@ def saliency_maps(
     change would change the score most (Simonyan et al., 2014). ``absolute=False`` keeps the sign:
     positive where more ink raises the score.
     """
-    x = tf.constant(to_model_input(images))
+    x = tf.constant(image_batch(images))
     with tf.GradientTape() as tape:
         tape.watch(x)
         logits = model(x, training=False)
@@ -96,7 +91,7 @@ def grad_cam(
     ReLU of the weighted sum marks where the evidence *for* the class lies. Each map is divided by its
     maximum (an all-zero map stays zero) and, with ``upsample``, resized to the input size.
     """
-    x = tf.constant(to_model_input(images))
+    x = tf.constant(image_batch(images))
     probe = keras.Model(model.input, [model.get_layer(layer).output, model.outputs[0]])
     with tf.GradientTape() as tape:
         activations, logits = probe(x, training=False)
@@ -204,7 +199,7 @@ def integrated_gradients(
     """
     if steps < 1:
         raise ValueError(f"steps must be at least 1, got {steps}.")
-    x = to_model_input(images)
+    x = image_batch(images)
     base = np.broadcast_to(np.asarray(baseline, dtype=np.float32), x.shape)
     targets = _class_indices(classes, model(x, training=False)).numpy()
     alphas = ((np.arange(steps) + 0.5) / steps).astype(np.float32).reshape(-1, 1, 1, 1, 1)
@@ -300,7 +295,7 @@ def deletion_curves(
     :func:`deletion_area`. Compare with a random map, which deletes pixels in a random order. Ties keep
     pixel order. ``classes`` defaults to the class predicted for the intact image; inputs are not changed.
     """
-    x = to_model_input(images)
+    x = image_batch(images)
     maps = np.asarray(maps, dtype=np.float64)
     if maps.shape != x.shape[:3]:
         raise ValueError(f"Expected one H×W map per image, shape {x.shape[:3]}, got {maps.shape}.")

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from dvdl_helpers import explain, models, plots  # noqa: E402
+from dvdl_helpers import data, explain, models, plots  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,15 +24,6 @@ def convnet() -> keras.Model:
     """A small, untrained convnet with the course's layer names (fast to build and run)."""
     keras.utils.set_random_seed(0)
     return models.convnet(filters=(4, 8), dense_units=16)
-
-
-def test_to_model_input_scales_uint8_and_adds_a_channel():
-    images = np.full((2, 28, 28), 255, dtype=np.uint8)
-    x = explain.to_model_input(images)
-    assert x.shape == (2, 28, 28, 1) and x.dtype == np.float32 and x.max() == 1.0
-    assert explain.to_model_input(np.zeros((28, 28), np.float32)).shape == (1, 28, 28, 1)
-    with pytest.raises(ValueError, match="N×H×W"):
-        explain.to_model_input(np.zeros(5))
 
 
 def test_layer_outputs_match_the_named_layers(convnet, digits):
@@ -43,13 +34,13 @@ def test_layer_outputs_match_the_named_layers(convnet, digits):
     assert outputs["fc1"].shape == (6, 16)
     assert (outputs["conv1"] >= 0).all(), "conv layers end in a ReLU"
     np.testing.assert_allclose(
-        outputs["logits"], convnet(explain.to_model_input(images), training=False), atol=1e-5
+        outputs["logits"], convnet(data.image_batch(images), training=False), atol=1e-5
     )
 
 
 def test_saliency_is_the_input_gradient_of_the_class_logit(convnet, digits):
     images, _ = digits
-    x = tf.constant(explain.to_model_input(images[:1]))
+    x = tf.constant(data.image_batch(images[:1]))
     with tf.GradientTape() as tape:
         tape.watch(x)
         score = convnet(x, training=False)[0, 3]
@@ -64,7 +55,7 @@ def test_saliency_is_the_input_gradient_of_the_class_logit(convnet, digits):
 
 def test_saliency_defaults_to_the_predicted_class(convnet, digits):
     images, _ = digits
-    predicted = convnet(explain.to_model_input(images), training=False).numpy().argmax(axis=1)
+    predicted = convnet(data.image_batch(images), training=False).numpy().argmax(axis=1)
     np.testing.assert_allclose(
         explain.saliency_maps(convnet, images), explain.saliency_maps(convnet, images, predicted), atol=1e-7
     )
@@ -84,7 +75,7 @@ def test_grad_cam_is_in_unit_range_and_upsampled(convnet, digits):
 def test_grad_cam_follows_its_definition(convnet, digits):
     images, _ = digits
     probe = keras.Model(convnet.input, [convnet.get_layer("conv2").output, convnet.outputs[0]])
-    x = tf.constant(explain.to_model_input(images))
+    x = tf.constant(data.image_batch(images))
     with tf.GradientTape() as tape:
         maps, logits = probe(x, training=False)
         scores = logits[:, 1]
@@ -191,7 +182,7 @@ def test_class_image_rows_top_activation_grid_and_embedding_maps(digits):
 
 def test_integrated_gradients_are_complete(convnet, digits):
     images, _ = digits
-    x = explain.to_model_input(images)
+    x = data.image_batch(images)
     attributions = explain.integrated_gradients(convnet, images, 3, steps=64, batch_size=4)
     assert attributions.shape == (6, 28, 28) and attributions.dtype == np.float32
     scores = convnet(x, training=False)[:, 3].numpy()
@@ -203,7 +194,7 @@ def test_integrated_gradients_are_complete(convnet, digits):
 def test_integrated_gradients_follow_the_formula_with_one_step(convnet, digits):
     """With one midpoint step, IG is (x − x') times the gradient at the path's middle."""
     images, _ = digits
-    x = explain.to_model_input(images[:2])
+    x = data.image_batch(images[:2])
     baseline = np.full_like(x, 0.2)
     attributions = explain.integrated_gradients(convnet, images[:2], [1, 4], baseline=baseline, steps=1)
     middle = explain.saliency_maps(convnet, (x + baseline) / 2, [1, 4], absolute=False)
@@ -214,7 +205,7 @@ def test_integrated_gradients_follow_the_formula_with_one_step(convnet, digits):
 
 def test_integrated_gradients_default_to_the_predicted_class(convnet, digits):
     images, _ = digits
-    predicted = convnet(explain.to_model_input(images), training=False).numpy().argmax(axis=1)
+    predicted = convnet(data.image_batch(images), training=False).numpy().argmax(axis=1)
     np.testing.assert_allclose(
         explain.integrated_gradients(convnet, images, steps=4),
         explain.integrated_gradients(convnet, images, predicted, steps=4),
@@ -287,7 +278,7 @@ def test_deletion_curves_start_intact_and_end_blank(left_half_model):
     maps = np.random.default_rng(0).random((2, 28, 28))
     curves = explain.deletion_curves(left_half_model, images, maps, 0, fractions=[0.0, 0.5, 1.0])
     assert curves.shape == (2, 3) and curves.dtype == np.float32
-    intact = tf.nn.softmax(left_half_model(explain.to_model_input(images))).numpy()[:, 0]
+    intact = tf.nn.softmax(left_half_model(data.image_batch(images))).numpy()[:, 0]
     np.testing.assert_allclose(curves[:, 0], intact, rtol=1e-5)
     np.testing.assert_allclose(curves[:, -1], 0.5, rtol=1e-5)  # blank: both logits 0
 
@@ -308,7 +299,7 @@ def test_deletion_curves_default_to_the_predicted_class_and_keep_their_inputs(co
     images, _ = digits
     maps = explain.saliency_maps(convnet, images)
     before_images, before_maps = images.copy(), maps.copy()
-    predicted = convnet(explain.to_model_input(images), training=False).numpy().argmax(axis=1)
+    predicted = convnet(data.image_batch(images), training=False).numpy().argmax(axis=1)
     np.testing.assert_allclose(
         explain.deletion_curves(convnet, images, maps),
         explain.deletion_curves(convnet, images, maps, predicted),

@@ -333,8 +333,8 @@ def test_chart_convnet_learns_bars_from_pies_and_explanations_run():
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         metrics=["accuracy"],
     )
-    net.fit(explain.to_model_input(images), labels, epochs=20, batch_size=8, verbose=0)
-    predictions = net.predict(explain.to_model_input(images), verbose=0).argmax(axis=1)
+    net.fit(data.image_batch(images), labels, epochs=20, batch_size=8, verbose=0)
+    predictions = net.predict(data.image_batch(images), verbose=0).argmax(axis=1)
     assert (predictions == labels).mean() >= 0.9
     assert explain.saliency_maps(net, images[:3]).shape == (3, 48, 48)
     cams = explain.grad_cam(net, images[:3], layer="relu3")
