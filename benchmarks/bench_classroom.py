@@ -36,11 +36,11 @@ import urllib.request
 from pathlib import Path
 
 import psutil
-from _common import append_result, load_average, machine
+from _common import RESULTS_DIR, append_record, load_average, machine
 
-from dvdl_helpers import env, paths
+from dvdl_helpers import env, paths, workers
 
-REPO_ROOT = paths.REPO_ROOT
+RECORDS = RESULTS_DIR / "classroom.jsonl"
 NOTEBOOKS = ("00_setup.ipynb", "01_first_steps_mnist.ipynb")
 MIB = 2**20
 
@@ -169,7 +169,7 @@ def run_room(learners: int, student: Path, root: Path) -> list[dict[str, float]]
 
 def idle_server_mib(folder: Path) -> float:
     """Resident memory of one idle Jupyter server (what each learner also has on the hub), in MiB."""
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = workers.free_ports(1)[0], secrets.token_hex(16)
     command = [
         str(Path(sys.executable).with_name("jupyter")),
         "lab",
@@ -197,15 +197,6 @@ def idle_server_mib(folder: Path) -> float:
     finally:
         server.terminate()
         server.wait(30)
-
-
-def _free_port() -> int:
-    """A TCP port free on 127.0.0.1 now."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def summarise(results: list[dict[str, float]]) -> dict[str, float]:
@@ -236,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(folder)
         student = root / "student"
         subprocess.run(
-            [sys.executable, str(REPO_ROOT / "tools" / "make_student.py"), str(student)],
+            [sys.executable, str(paths.REPO_ROOT / "tools" / "make_student.py"), str(student)],
             check=True,
             capture_output=True,
         )
@@ -262,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         "rooms": rooms,
         **facts,
     }
-    path = append_result("classroom", record)
+    path = append_record(RECORDS, record)
     print(
         "| learners at once | first cell (median / worst) | 00 + 01 per learner (median / worst) | "
         "× alone | CPU per learner | peak memory per learner (median / worst) |"

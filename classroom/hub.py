@@ -29,6 +29,8 @@ import stat
 import sys
 from pathlib import Path
 
+from dvdl_helpers.workers import free_ports
+
 CLASSROOM_DIR = Path(__file__).resolve().parent
 REPO_ROOT = CLASSROOM_DIR.parent
 #: The learners' names: what JupyterHub accepts as a user name and a folder name, without surprises.
@@ -131,9 +133,7 @@ def room_address(ip: str) -> str:
 
 def free_port() -> int:
     """Return a TCP port that is free on 127.0.0.1 now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def copy_missing(source: Path, target: Path) -> list[str]:

@@ -17,7 +17,6 @@ import importlib.util
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
 
-from dvdl_helpers import paths
+from dvdl_helpers import paths, workers
 from dvdl_helpers.tboard.processes import LIGHT_PROGRAM, find_program
 
 T = TypeVar("T")
@@ -106,9 +105,7 @@ def course_logdir() -> Path | None:
 
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return workers.free_ports(1)[0]
 
 
 def wait_for(check: Callable[[], T], timeout: float, what: str, interval: float = 0.3) -> T:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 
-from dvdl_helpers import paths
+from helpers import BENCHMARKS, load_script
 
 
-def _load(name: str, path):
-    """Import the Python file ``path`` as module ``name`` (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def test_the_benchmark_loads_and_names_its_records():
+    bench = load_script(BENCHMARKS / "bench_classroom.py")
+    sys.modules.pop("_common", None)  # as run_all's tests do: later imports find their own
+    assert bench.RECORDS.name == "classroom.jsonl" and bench.RECORDS.parent.name == "results"
 
 
-def test_the_measurements_page_shows_the_room(monkeypatch):
-    monkeypatch.syspath_prepend(str(paths.REPO_ROOT / "benchmarks"))  # it imports its neighbour _common
-    page = _load("measurements_page", paths.REPO_ROOT / "benchmarks" / "measurements_page.py")
+def test_the_measurements_page_shows_the_room():
+    page = load_script(BENCHMARKS / "measurements_page.py")
     sys.modules.pop("_common", None)  # as run_all's tests do: later imports find their own
     room = {"first_cell_s_median": 9, "first_cell_s_max": 11, "total_s_median": 50, "total_s_max": 55}
     record = {
