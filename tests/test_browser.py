@@ -55,10 +55,15 @@ def notebook_title(notebook: Path) -> str:
 
 
 def stored_outputs(notebook: Path) -> tuple[int, int]:
-    """Return how many code cells of ``notebook`` have stored outputs, and how many PNG images."""
+    """Return how many code cells of ``notebook`` have stored outputs, and how many images (PNG or JPEG)."""
     cells = [cell for cell in json.loads(notebook.read_text())["cells"] if cell["cell_type"] == "code"]
     with_outputs = sum(1 for cell in cells if cell.get("outputs"))
-    images = sum(1 for cell in cells for out in cell.get("outputs", []) if "image/png" in out.get("data", {}))
+    images = sum(
+        1
+        for cell in cells
+        for out in cell.get("outputs", [])
+        if {"image/png", "image/jpeg"} & set(out.get("data", {}))
+    )
     return with_outputs, images
 
 

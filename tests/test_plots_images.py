@@ -44,3 +44,48 @@ def test_image_comparison_shows_every_mode_with_captions() -> None:
     assert max(fig.axes[5].images[0].get_array().shape) <= 400, "large pictures shrunk for drawing"
     assert not fig.axes[7].images, "None leaves the cell empty"
     plt.close(fig)
+
+
+def _noisy_photo(seed: int) -> Image.Image:
+    """A photo-like RGB picture: smooth light with grain, which PNG compresses badly and JPEG well."""
+    rng = np.random.default_rng(seed)
+    light = np.linspace(90, 200, 300)[None, :, None] * np.array([1.0, 0.9, 0.6])
+    grain = rng.normal(0, 12, (400, 300, 3))
+    return Image.fromarray(np.clip(light + grain, 0, 255).astype(np.uint8))
+
+
+def test_a_figure_of_photos_is_shown_as_jpeg_with_the_usual_text() -> None:
+    import base64
+    import io
+
+    fig = plots.image_comparison({"photo": [_noisy_photo(seed) for seed in range(4)]}, title="Photos")
+    shown = fig.display_data()
+    assert set(shown) == {"image/jpeg", "text/plain"}, "photos: JPEG only, so the notebook stores one image"
+    assert shown["text/plain"] == f"<Figure size {fig.bbox.width:g}x{fig.bbox.height:g} with 4 Axes>"
+    png = io.BytesIO()
+    fig.savefig(png, format="png", bbox_inches="tight")
+    jpeg = base64.b64decode(shown["image/jpeg"])
+    assert len(jpeg) <= 0.5 * png.tell(), "JPEG only where it takes at most half the PNG's bytes"
+    with Image.open(io.BytesIO(jpeg)) as picture, Image.open(png) as reference:
+        assert picture.format == "JPEG" and picture.size == reference.size, "same pixels size as the PNG"
+    assert isinstance(fig, plots.PictureFigure) and isinstance(fig, matplotlib.figure.Figure)
+
+
+def test_a_figure_of_flat_pictures_stays_png() -> None:
+    import base64
+
+    digits = [np.kron(np.eye(4, dtype=np.uint8) * 255, np.ones((7, 7), np.uint8)) for _ in range(3)]
+    shown = plots.image_comparison({"digit": digits}, title="Digits").display_data()
+    assert set(shown) == {"image/png", "text/plain"}, "flat pictures and sharp edges: JPEG would blur them"
+    assert base64.b64decode(shown["image/png"]).startswith(b"\x89PNG")
+
+
+def test_a_notebook_displays_the_chosen_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    import IPython.display
+
+    published = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: published.append((objs, kw)))
+    fig = plots.image_comparison({"photo": [_noisy_photo(0)]}, title="One photo")
+    fig._ipython_display_()  # what IPython (and so the inline backend's show) calls for this figure
+    [(objs, options)] = published
+    assert options == {"raw": True} and "image/jpeg" in objs[0] and "image/png" not in objs[0]
