@@ -346,7 +346,6 @@ def chart_convnet(
     zoom: float = 0.0,
     shift: float = 0.0,
     flip: bool = False,
-    convs: tuple[int, ...] | None = None,
     name: str = "chart_convnet",
 ) -> keras.Model:
     """Build notebook 05's chart-type classifier, a small CNN with batch normalisation; it outputs logits.
@@ -358,10 +357,8 @@ def chart_convnet(
     way (layers ``zoom``, ``shift``, ``flip``; paper-white fill), also while training only.
     Then ``center`` shifts pixels to [-0.5, 0.5], and one block per entry of ``filters`` follows:
     ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces it) → ``bn<i>`` → ``relu<i>`` →
-    ``pool<i>`` 2×2. ``convs`` (a count per block; default one each) stacks more 3×3 convolutions in a
-    block: the extra ones, ``conv<i>_<j>`` → ``bn<i>_<j>`` → ``relu<i>_<j>``, come before ``conv<i>``.
-    ``gap`` averages each of the last feature maps over the image, ``dropout``, and ``logits`` (float32)
-    reads the type. Grad-CAM reads a ``relu<i>`` layer.
+    ``pool<i>`` 2×2. ``gap`` averages each of the last feature maps over the image, ``dropout``, and
+    ``logits`` (float32) reads the type. Grad-CAM reads a ``relu<i>`` layer.
     """
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
@@ -376,11 +373,7 @@ def chart_convnet(
     if flip:
         x = layers.RandomFlip("horizontal", name="flip")(x)
     x = layers.Rescaling(1.0, offset=-0.5, name="center")(x)
-    for index, (count, depth) in enumerate(zip(filters, convs or [1] * len(filters), strict=True), start=1):
-        for extra in range(1, depth):
-            x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}_{extra}")(x)
-            x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index}_{extra}")(x)
-            x = layers.Activation("relu", name=f"relu{index}_{extra}")(x)
+    for index, count in enumerate(filters, start=1):
         x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)
         x = layers.BatchNormalization(momentum=bn_momentum, name=f"bn{index}")(x)
         x = layers.Activation("relu", name=f"relu{index}")(x)

@@ -310,21 +310,6 @@ def test_chart_convnet_other_sizes_depths_and_no_augmentation():
     assert net.predict(np.zeros((2, 64, 64, 1), np.float32), verbose=0).shape == (2, 3)
 
 
-def test_chart_convnet_stacks_more_convolutions_where_asked():
-    net = models.chart_convnet((32, 32, 1), 3, filters=(4, 8), convs=(1, 3), contrast=0, brightness=0)
-    names = [layer.name for layer in net.layers]
-    assert "conv1_1" not in names and names.index("conv2_1") < names.index("conv2_2") < names.index("conv2")
-    assert tuple(net.get_layer("relu2").output.shape) == (
-        None,
-        16,
-        16,
-        8,
-    )  # the block's output keeps its name
-    assert net.get_layer("conv2_2").kernel.shape == (3, 3, 8, 8)
-    with pytest.raises(ValueError):
-        models.chart_convnet((32, 32, 1), 3, filters=(4, 8), convs=(1,))
-
-
 @pytest.mark.slow
 def test_chart_convnet_learns_bars_from_pies_and_explanations_run():
     """A few steps on 24 generated charts separate two easy types; saliency and Grad-CAM work on it."""

@@ -1,7 +1,7 @@
 """Measure a chart-classifier recipe over several training starts, on the choose halves of both sources.
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
-        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--convs 1 1 2 2]
+        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
@@ -37,8 +37,6 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["network"]["filters"] = tuple(args.filters)
     if args.label_smoothing is not None:
         recipe["label_smoothing"] = args.label_smoothing
-    if args.convs:
-        recipe["network"]["convs"] = tuple(args.convs)
     return recipe
 
 
@@ -93,7 +91,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--per-type", type=int, default=None)
     ap.add_argument("--label-smoothing", type=float, default=None)
-    ap.add_argument("--convs", type=int, nargs="+", default=None, help="3×3 convolutions per block")
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     args = ap.parse_args(argv)
     env.quiet_tensorflow()
@@ -119,8 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         # A choice reads validation and the choose halves only: the test charts and the held-out style
         # that train_classifier also scores are left out of the record and of what is printed.
         chosen_on = {name: result.scores[name] for name in ("validation", *charts.CHOOSE_SETS)}
-        facts = dict(recipe=recipe, epochs=result.epochs, train_charts=result.n_train, train_s=result.train_s)
-        record(args.name, seed, chosen_on, **facts)
+        record(args.name, seed, chosen_on, recipe=recipe, epochs=result.epochs, train_s=result.train_s)
     return 0
 
 
