@@ -99,6 +99,20 @@ def test_office_touches_and_contexts_are_drawn():
     assert not missing, (missing, seen)
 
 
+def test_some_bars_are_a_series_over_many_ordered_groups_and_draw():
+    """Bars over months, years or ages (nearly touching, smooth heights) are labelled bar, not histogram."""
+    specs = [charts.varied_spec(5, "bar", index) for index in range(80)]
+    ordered = [(look, data) for look, data in specs if data.get("ordered")]
+    assert 5 <= len(ordered) <= 30, len(ordered)
+    for _, data in ordered:
+        values = np.asarray(data["values"])
+        assert values.shape[1] == len(data["labels"]) >= 13 and (values > 0).all()
+        assert 0.3 <= data["width"] <= 0.95 and not data["value_labels"]
+    assert np.median([data["width"] for _, data in ordered]) >= 0.75
+    look, data = ordered[0]
+    assert max(charts.render_varied(charts.draw_varied("bar", look, data, size_px=64), look.jpeg).size) == 64
+
+
 def test_heldout_theme_is_never_drawn_for_training():
     rng = np.random.default_rng(0)
     looks = [charts.sample_look(rng) for _ in range(400)]

@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         # A choice reads validation and the choose halves only: the test charts and the held-out style
         # that train_classifier also scores are left out of the record and of what is printed.
         chosen_on = {name: result.scores[name] for name in ("validation", *charts.CHOOSE_SETS)}
-        record(args.name, seed, chosen_on, recipe=recipe, epochs=result.epochs, train_s=result.train_s)
+        facts = dict(recipe=recipe, epochs=result.epochs, train_charts=result.n_train, train_s=result.train_s)
+        record(args.name, seed, chosen_on, **facts)
     return 0
 
 

@@ -408,7 +408,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when the varied looks' drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 9
+VARIED_VERSION = 10
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
