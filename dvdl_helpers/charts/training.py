@@ -54,7 +54,7 @@ RECIPE = dict(
     label_smoothing=0.0,
 )
 #: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
-CHOSEN_RECIPE = "v9-wide"
+CHOSEN_RECIPE = "v10-ordered-bars"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
