@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from dvdl_helpers import stats
+from dvdl_helpers import paths, stats
 from dvdl_helpers.charts import shipped, sources
 
 CARD = dict(
@@ -56,3 +56,14 @@ def test_missing_model_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setattr(shipped, "MODEL", tmp_path / "none.keras")
     with pytest.raises(FileNotFoundError, match="charts train"):
         shipped.model_path()
+
+
+def test_the_readme_quotes_the_cards_confirm_half_scores():
+    """The README states the shipped model's score on charts no choice looked at as its card has it."""
+    readme = " ".join((paths.REPO_ROOT / "README.md").read_text().split())
+    card = shipped.card_intervals()
+    for source, name in (("vega-lite", "Vega-Lite"), ("chartjs", "Chart.js")):
+        score = card[f"{source} (confirm half)"]
+        quoted = f"{name} {score.value:.2f} ("
+        assert quoted in readme, f"README.md should quote {quoted!r} (the model card's {source} confirm half)"
+        assert f"{score.low:.2f}–{score.high:.2f}" in readme and f"{score.n} charts" in readme, source
