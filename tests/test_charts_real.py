@@ -56,6 +56,32 @@ def test_prepare_transparency_dark_theme_and_modes():
         assert real.prepare_chart(dark.convert(mode), 24).shape == (24, 24), mode
 
 
+def test_prepare_in_colour_crops_and_inverts_as_the_gray_preparation():
+    """``color=True`` keeps the hues; paper, margins and dark themes are judged as in gray."""
+    dark = Image.new("RGB", (120, 80), (20, 20, 30))
+    dark.paste((240, 200, 40), (30, 20, 60, 70))  # a yellow bar on dark paper
+    colour, gray = real.prepare_chart(dark, 32, color=True), real.prepare_chart(dark, 32)
+    assert colour.shape == (32, 32, 3) and colour.dtype == np.uint8 and gray.shape == (32, 32)
+    assert np.median(colour[[0, -1]]) > 200  # inverted to light paper
+    ink = gray < 128  # the bar, where the gray preparation puts it
+    assert ink.any() and (colour[ink, 2] > colour[ink, 0] + 60).all()  # yellow inverted is blue
+    luminance = colour.astype(float) @ [0.299, 0.587, 0.114]  # as Pillow turns RGB into gray
+    assert np.abs(luminance - gray).mean() < 8
+    assert real.prepare_chart(dark, 24, color=True, pad=True).shape == (24, 24, 3)
+
+
+def test_network_input_and_preparation_follow_the_models_channels():
+    assert real.network_input(np.full((2, 8, 8), 255, np.uint8)).shape == (2, 8, 8, 1)
+    colour = real.network_input(np.zeros((2, 8, 8, 3), np.uint8))
+    assert colour.shape == (2, 8, 8, 3) and colour.dtype == np.float32
+
+    class Net:
+        def __init__(self, channels):
+            self.input_shape = (None, 8, 8, channels)
+
+    assert real.preparation_of(Net(1)) == {} and real.preparation_of(Net(3)) == {"color": True}
+
+
 def test_classify_in_order_skipping_broken_files(tiny_chart_model, chart_pictures):
     files = real.expand_inputs([chart_pictures])
     before, problems = sorted(chart_pictures.iterdir()), []

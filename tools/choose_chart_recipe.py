@@ -1,7 +1,7 @@
 """Measure a chart-classifier recipe over several training starts, on the choose halves of both sources.
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
-        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1]
+        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
@@ -37,6 +37,8 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["network"]["filters"] = tuple(args.filters)
     if args.label_smoothing is not None:
         recipe["label_smoothing"] = args.label_smoothing
+    if args.color:
+        recipe["color"] = True
     return recipe
 
 
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--per-type", type=int, default=None)
     ap.add_argument("--label-smoothing", type=float, default=None)
+    ap.add_argument("--color", action="store_true", help="colour input (RGB) instead of gray")
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     args = ap.parse_args(argv)
     env.quiet_tensorflow()

@@ -47,7 +47,9 @@ __all__ = [
     "load_classifier",
     "load_prepared_charts",
     "load_real_charts",
+    "network_input",
     "open_classifier",
+    "preparation_of",
     "prepare_chart",
     "prepare_files",
     "save_classifier",
@@ -80,36 +82,44 @@ class ChartAnswer:
 
 
 def prepare_chart(
-    image: Image.Image | Path | str, size: int = INPUT_SIZE, *, crop: bool = True, pad: bool = False
+    image: Image.Image | Path | str,
+    size: int = INPUT_SIZE,
+    *,
+    crop: bool = True,
+    pad: bool = False,
+    color: bool = False,
 ) -> np.ndarray:
     """One picture (any size, aspect, mode, transparency, theme) → ``size×size`` uint8 gray, light paper.
 
     ``crop``: cut the margins that hold only paper; ``pad``: keep the aspect ratio by padding to a
     square with the paper's gray (default: stretch to the square, as the classifier is trained).
+    ``color``: ``size×size×3`` RGB instead (paper, margins and dark themes judged on the gray levels).
     """
     # imageprep's reading: upright, first frame, 16-bit pictures to 8 bits, transparency onto white.
-    gray = imageprep.prepare_image(image, gray=True)
-    if max(gray.size) > 4 * size:  # cheap first shrink of large pictures (keeps the aspect ratio)
-        factor = max(1, max(gray.size) // (2 * size))
-        gray = gray.reduce(factor) if factor > 1 else gray
-    pixels = np.asarray(gray)
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    picture = imageprep.prepare_image(image, gray=not color)
+    if max(picture.size) > 4 * size:  # cheap first shrink of large pictures (keeps the aspect ratio)
+        factor = max(1, max(picture.size) // (2 * size))
+        picture = picture.reduce(factor) if factor > 1 else picture
+    pixels = np.asarray(picture)
+    levels = np.asarray(picture.convert("L")) if color else pixels
+    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
     paper = int(np.median(border))
     if paper < 128:  # dark theme: the negative has light paper
-        pixels, paper = 255 - pixels, 255 - paper
+        pixels, levels, paper = 255 - pixels, 255 - levels, 255 - paper
     if crop:
-        ink = np.abs(pixels.astype(np.int16) - paper) > 24
+        ink = np.abs(levels.astype(np.int16) - paper) > 24
         rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
         if len(rows) and len(cols):
-            margin = max(1, round(0.02 * max(pixels.shape)))
-            top, bottom = max(rows[0] - margin, 0), min(rows[-1] + margin + 1, pixels.shape[0])
-            left, right = max(cols[0] - margin, 0), min(cols[-1] + margin + 1, pixels.shape[1])
+            margin = max(1, round(0.02 * max(levels.shape)))
+            top, bottom = max(rows[0] - margin, 0), min(rows[-1] + margin + 1, levels.shape[0])
+            left, right = max(cols[0] - margin, 0), min(cols[-1] + margin + 1, levels.shape[1])
             pixels = pixels[top:bottom, left:right]
-    gray = Image.fromarray(np.ascontiguousarray(pixels))
+    picture = Image.fromarray(np.ascontiguousarray(pixels))
     if pad:
-        side = max(gray.size)
-        gray = ImageOps.pad(gray, (side, side), color=paper, method=Image.Resampling.NEAREST)
-    return np.asarray(gray.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0))
+        side = max(picture.size)
+        fill = (paper,) * 3 if color else paper
+        picture = ImageOps.pad(picture, (side, side), color=fill, method=Image.Resampling.NEAREST)
+    return np.asarray(picture.resize((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0))
 
 
 def prepare_files(
@@ -230,9 +240,20 @@ def balanced_accuracy(
     return float(np.mean(recalls))
 
 
+def network_input(images: np.ndarray) -> np.ndarray:
+    """Prepared pictures (N×S×S gray or N×S×S×3 colour, uint8) as the network reads them: float in [0, 1]."""
+    images = np.asarray(images)
+    return (images[..., None] if images.ndim == 3 else images).astype("float32") / 255.0
+
+
+def preparation_of(model) -> dict:
+    """The :func:`prepare_chart` options a model's input asks for: ``{"color": True}`` for 3 channels."""
+    return {"color": True} if model.input_shape[-1] == 3 else {}
+
+
 def type_logits(model, images: np.ndarray, *, mirror: bool = True) -> np.ndarray:
     """The logits for prepared pictures: ``(looks, N, types)``, one look or two (with the mirror image)."""
-    x = np.asarray(images)[..., None].astype("float32") / 255.0
+    x = network_input(images)
     looks = [x, x[:, :, ::-1]] if mirror else [x]
     return np.stack([model.predict(look, verbose=0, batch_size=64) for look in looks])
 
@@ -353,9 +374,9 @@ def iter_classify(
 def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: int) -> Iterator[ChartAnswer]:
     """The answers of :func:`iter_classify`, batch after batch."""
     model, names = classifier.network, sorted(CHART_TYPES)
-    size = int(model.input_shape[1])
+    size, options = int(model.input_shape[1]), preparation_of(model)
     while batch := list(itertools.islice(files, batch_size)):
-        read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size)))
+        read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size, **options)))
         good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
         answers = {}
         if good:

@@ -21,7 +21,15 @@ from . import calibration, shipped, sources
 from .chart_kinds import VARIED_VERSION
 from .clean_look import CHART_TYPES
 from .dataset import generate_dataset
-from .real import INPUT_SIZE, load_prepared_charts, save_classifier, type_logits, type_probabilities
+from .real import (
+    INPUT_SIZE,
+    load_prepared_charts,
+    network_input,
+    preparation_of,
+    save_classifier,
+    type_logits,
+    type_probabilities,
+)
 
 __all__ = [
     "CHOOSE_SETS",
@@ -96,7 +104,8 @@ def build_and_compile(steps: int, recipe: dict | None = None):
 
     recipe = recipe or RECIPE
     size = recipe["size"]
-    model = models.chart_convnet((size, size, 1), len(CHART_TYPES), **recipe["network"])
+    channels = 3 if recipe.get("color") else 1
+    model = models.chart_convnet((size, size, channels), len(CHART_TYPES), **recipe["network"])
     schedule = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], decay_steps=steps)
     smoothing = recipe.get("label_smoothing", 0.0)
     # Label smoothing needs one-hot targets: the categorical loss, fed one-hot labels by fit_classifier.
@@ -164,7 +173,7 @@ def fit_classifier(
     from .. import models
 
     recipe = recipe or RECIPE
-    x = images[..., None].astype("float32") / 255.0
+    x = network_input(images)
     y = keras.utils.to_categorical(labels, len(CHART_TYPES)) if recipe.get("label_smoothing") else labels
     train, val = masks["train"], masks["val"]
     batches = int(np.ceil(train.sum() / recipe["batch_size"]))
@@ -192,7 +201,7 @@ def score_on_real_charts(model, size: int, half: str = "choose") -> dict[str, st
     """Balanced accuracy (with its 95 % interval) on each real-chart source's ``half``."""
     scores = {}
     for source in sources.SOURCES:
-        charts = sources.load_source(source, half, size)
+        charts = sources.load_source(source, half, size, **preparation_of(model))
         scores[f"{source} ({half} half)"] = sources.score(charts, predicted_types(model, charts.x))
     return scores
 
@@ -212,7 +221,9 @@ def calibrate_on_choose_halves(model, size: int) -> dict:
     over-confident still. Returns ``temperature``, ``threshold`` and, per choose half, the
     :func:`.calibration.reject_score` there ("unsure" right for box plots, wrong for the seven types).
     """
-    halves = [sources.load_source(source, "choose", size) for source in sources.SOURCES]
+    halves = [
+        sources.load_source(source, "choose", size, **preparation_of(model)) for source in sources.SOURCES
+    ]
     logits = [type_logits(model, half.x) for half in halves]
     known = np.concatenate([lg[:, half.known] for lg, half in zip(logits, halves, strict=True)], axis=1)
     names = sorted(CHART_TYPES)
@@ -237,7 +248,7 @@ def score_confirm_halves(model, size: int, temperature: float, threshold: float)
     "unsure" rule does there (its score, how many box plots it flags, how many known charts it doubts)."""
     scores, rejects = {}, {}
     for source in sources.SOURCES:
-        charts = sources.load_source(source, "confirm", size)
+        charts = sources.load_source(source, "confirm", size, **preparation_of(model))
         logits = type_logits(model, charts.x)
         best, _ = calibration.answer_and_confidence(logits)  # the network's answer: no temperature moves it
         said = calibration.answers(calibration.probabilities(logits, temperature), threshold, best=best)
@@ -335,7 +346,7 @@ def train_classifier(
     start = time.perf_counter()
     for where, count, style in ((folder, sum(split), "varied"), (heldout_dir, heldout, "varied_heldout")):
         generate_dataset(where, count, seed=data_seed, style=style, jobs=jobs, progress=progress)
-    images, labels, _ = load_prepared_charts(folder, size)
+    images, labels, _ = load_prepared_charts(folder, size, color=bool(recipe.get("color")))
     draw_s = time.perf_counter() - start
     masks = split_by_index(labels, split)
     start = time.perf_counter()
@@ -402,7 +413,7 @@ def score_on_generated_charts(
     size: int,
 ) -> dict[str, stats.Interval]:
     """Accuracy with its interval on the validation and test charts and on the held-out style's folder."""
-    held_x, held_y, _ = load_prepared_charts(heldout_dir, size)
+    held_x, held_y, _ = load_prepared_charts(heldout_dir, size, **preparation_of(model))
     return {
         "validation": accuracy_interval(model, images[masks["val"]], labels[masks["val"]]),
         "generated test": accuracy_interval(model, images[masks["test"]], labels[masks["test"]]),
