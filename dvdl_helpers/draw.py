@@ -480,7 +480,8 @@ class PictureReader(ipywidgets.VBox):
     read is named in the panel's status line with the reason, and the readings shown stay as they were;
     files are only read. A picture read empties the other control (the path box after an upload, the
     upload after a typed path): a widget reports only a *change* of its value, so the path shown before
-    an upload, or the file uploaded before a path, would otherwise not be read again. Without a browser,
+    an upload, or the file uploaded before a path, would otherwise not be read again; the *Read* button
+    reads the typed path again (Enter on an unchanged path changes nothing). Without a browser,
     :meth:`read_path` and :meth:`read_upload` do what typing a path and uploading a file do. Each
     reading's duration is kept in :attr:`seconds`.
     """
@@ -505,6 +506,11 @@ class PictureReader(ipywidgets.VBox):
             continuous_update=False,  # read when Enter is pressed (or the box is left), not at every key
             layout=ipywidgets.Layout(width="32em"),
         )
+        # Enter on an unchanged path is no change, so the box reports nothing: the button reads it again
+        # (a chart saved anew under the same name).
+        self.read_button = ipywidgets.Button(
+            description="Read", tooltip="read the typed path (again)", layout=ipywidgets.Layout(width="auto")
+        )
         self.panel = panel if panel is not None else ReadingsPanel()
         self.panel.empty_text = "Upload a picture, or type its path."
         #: The readings shown now, and the name of the file they are of.
@@ -512,9 +518,10 @@ class PictureReader(ipywidgets.VBox):
         self.name = ""
         #: Duration of every reading so far, in seconds.
         self.seconds: list[float] = []
-        super().__init__([ipywidgets.HBox([self.upload, self.path_box]), self.panel])
+        super().__init__([ipywidgets.HBox([self.upload, self.path_box, self.read_button]), self.panel])
         self.upload.observe(self._uploaded, "value")
         self.path_box.observe(self._path_typed, "value")
+        self.read_button.on_click(lambda _: self._path_typed({"new": self.path_box.value}))
         if path is not None:
             self.path_box.value = str(path)  # as if typed: read at once
 

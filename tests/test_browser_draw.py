@@ -5,12 +5,13 @@ its drawing canvas with the mouse (``page.mouse``: down, moves, up, as a learner
 prediction the notebook displays must follow: a vertical stroke is a 1, a bar and a diagonal a 7.
 The Clear button must empty the canvas and the readings.
 
-Notebook 05's ``draw.PictureReader`` (an upload button, a path box, the readings panel) runs in a small
-throwaway notebook (notebook 05 itself trains a model first: too slow here) whose ``read`` is notebook
-05's ``read_chart``: the shipped chart classifier and its Grad-CAM. A gallery bar chart's path typed
-and Enter pressed shows ``bar``; a file that is not a picture gets the one-line message and the panel
-keeps its chart; a chart uploaded through Chromium's file chooser is read, and the path and the upload
-can be used again after each other.
+Notebook 05's ``draw.PictureReader`` (an upload button, a path box, a Read button, the readings panel)
+runs in a small throwaway notebook (notebook 05 itself trains a model first: too slow here) whose ``read``
+is notebook 05's ``read_chart``, taken from the committed notebook: the shipped chart classifier and its
+Grad-CAM. A gallery bar chart's path typed and Enter pressed shows ``bar``; a file that is not a picture
+gets the one-line message and the panel keeps its chart; a chart uploaded through Chromium's file chooser
+is read, and the path and the upload can be used again after each other; a chart saved anew under the same
+name is read again with the Read button.
 
 Screenshots go to ``test-artifacts/screenshots/draw_*.png`` and ``reader_*.png``. JupyterLab, Chromium
 and their settings are those of ``test_browser.py`` (the fixtures ``browser``, ``context`` and ``lab``
@@ -186,7 +187,16 @@ NOT_A_PICTURE = paths.REPO_ROOT / "README.md"
 #: JavaScript: whether an element shows all its text (no "..." where it is cut).
 LABEL_FITS = "(element) => element.scrollWidth <= element.clientWidth"
 
-#: The throwaway notebook's cells: notebook 05's ``read_chart`` (copied, without "unsure") in a PictureReader.
+
+def notebook_05_read_chart() -> str:
+    """Notebook 05's ``read_chart`` cell, as committed: the reader runs what the course runs."""
+    notebook = json.loads((NOTEBOOK_DIR / "05_charts_classifier.ipynb").read_text())
+    sources = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    [cell] = [source for source in sources if source.startswith("def read_chart(")]
+    return cell
+
+
+#: The throwaway notebook's cells: notebook 05's shipped model, its ``read_chart``, a PictureReader.
 READER_CELLS = [
     """from dvdl_helpers import env
 
@@ -199,15 +209,8 @@ SIZE = charts.INPUT_SIZE
 class_names = sorted(charts.CHART_TYPES)
 shipped_model = keras.models.load_model(charts.shipped.model_path(), compile=False)
 card = charts.shipped.facts()
-temperature = card["temperature"]""",
-    """def read_chart(picture):
-    chart = charts.prepare_chart(picture, SIZE)[None]
-    probabilities = charts.type_probabilities(shipped_model, chart, temperature=temperature)[0]
-    best = int(probabilities.argmax())
-    cam = explain.grad_cam(shipped_model, chart, best, layer="relu3")[0]
-    caption = f"Grad-CAM (relu3) of {class_names[best]}"
-    return [draw.Reading("shipped classifier", class_names, probabilities,
-                         draw.heatmap_overlay(chart[0], cam, dark_ink=True), caption)]""",
+temperature, threshold = card["temperature"], card["threshold"]""",
+    notebook_05_read_chart(),
     """reader = draw.PictureReader(read_chart)
 reader""",
 ]
@@ -379,3 +382,21 @@ def test_reader_reads_an_upload_and_the_path_and_upload_again_after_each_other(r
         upload(page, HBAR_CHART)
         expect_chart_read(page, HBAR_CHART, "hbar")
         assert_no_error_dialog(page)
+
+
+def test_reader_reads_a_chart_saved_anew_under_the_same_name_with_its_button(reader_page):
+    """Enter on an unchanged path changes nothing in the box: the Read button reads the file again."""
+    from playwright.sync_api import expect
+
+    page, folder = reader_page
+    mine = folder / "mine.png"
+    with screenshot_on_failure(page, "reader_read_again"):
+        shutil.copyfile(BAR_CHART, mine)
+        type_path(page, folder, mine)
+        expect_chart_read(page, mine, "bar")
+        shutil.copyfile(HBAR_CHART, mine)  # the learner saves another chart under the same name
+        page.get_by_role("button", name="Read", exact=True).click()
+        expect(reader_prediction(page)).to_have_attribute("data-prediction", "hbar")
+        expect_chart_read(page, mine, "hbar")
+        assert_no_error_dialog(page)
+        screenshot(page, "reader_read_again")

@@ -212,6 +212,21 @@ def test_picture_reader_reads_the_path_it_starts_with_and_every_path_typed(tmp_p
     assert reader.name == "tall.png" and reader.readings[0].prediction == "tall"
 
 
+def test_picture_reader_reads_an_unchanged_path_again_with_its_button(tmp_path):
+    """Enter on the same path changes nothing in the box; the Read button reads the file as it is now."""
+    path, _ = chart_file(tmp_path)
+    reader = draw.PictureReader(size_read, path=path)
+    assert reader.readings[0].prediction == "wide"
+    Image.new("L", (10, 50), 255).save(path)  # the chart saved anew under the same name
+    reader.path_box.value = str(path)  # Enter again: no change, nothing read
+    assert reader.readings[0].prediction == "wide" and len(reader.seconds) == 1
+    reader.read_button.click()
+    assert reader.readings[0].prediction == "tall" and len(reader.seconds) == 2
+    reader.path_box.value = ""
+    reader.read_button.click()  # nothing typed: nothing read, nothing said
+    assert len(reader.seconds) == 2 and reader.name == "chart.png"
+
+
 def test_picture_reader_says_why_a_file_cannot_be_read_and_keeps_what_it_showed(tmp_path, monkeypatch):
     path, _ = chart_file(tmp_path)
     reader = draw.PictureReader(size_read, path=path)
