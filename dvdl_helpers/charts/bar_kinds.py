@@ -13,7 +13,7 @@ from matplotlib.colors import to_rgb
 
 from .drawing import Data, DrawnMarks, four_digits
 from .labels import Label
-from .tool_looks import MONTHS, Look, category_names
+from .tool_looks import Look, category_names, ordered_names
 
 
 def bars(ax: Axes, positions, heights, width, bottom=0.0, *, horizontal: bool = False, **style) -> None:
@@ -148,14 +148,6 @@ def ordered_profile(rng: np.random.Generator, series: int, n: int) -> np.ndarray
     rows = profile * rng.uniform(0.4, 1.0, (series, 1)) + rng.normal(0, 0.04, (series, n))
     rows = rows - rows.min() + rng.uniform(0.05, 0.5) * np.ptp(rows)
     return rows / rows.max()
-
-
-def ordered_names(rng: np.random.Generator, n: int) -> list[str]:
-    """Names of ordered groups: ages or years in steps, or months round several years."""
-    if rng.random() < 0.3:
-        return [MONTHS[i % 12] for i in range(n)]
-    start, step = int(rng.choice([0, 1950, 1990, 2000])), int(rng.choice([1, 5, 10]))
-    return [str(start + step * i) for i in range(n)]
 
 
 def _office_bars(rng: np.random.Generator, variant: str) -> dict:

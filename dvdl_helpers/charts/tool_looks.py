@@ -183,6 +183,14 @@ def category_names(rng: np.random.Generator, n: int) -> list[str]:
     return [str(int(rng.integers(1990, 2000)) + i) for i in range(n)]
 
 
+def ordered_names(rng: np.random.Generator, n: int) -> list[str]:
+    """Names of ordered groups: ages or years in steps, or months round several years."""
+    if rng.random() < 0.3:
+        return [MONTHS[i % 12] for i in range(n)]
+    start, step = int(rng.choice([0, 1950, 1990, 2000])), int(rng.choice([1, 5, 10]))
+    return [str(start + step * i) for i in range(n)]
+
+
 @dataclasses.dataclass(frozen=True)
 class Look:
     """Everything about a chart of the varied looks that is not its data (sizes in pixels of the drawing)."""
