@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     recipe = recipe_from(args)
     experiments = paths.artifacts_dir() / "experiments"
     # Each generator version draws into its own folder: runs of another version may still read theirs.
-    per_type = sum(charts.proportional_split(args.per_type)) if args.per_type else 1000
+    split = charts.proportional_split(args.per_type) if args.per_type else charts.SETTINGS["full"]["split"]
+    per_type = sum(split)
     data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
     for seed in args.seeds:
         path = experiments / f"{args.name}_s{seed}.keras"
