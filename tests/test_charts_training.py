@@ -6,8 +6,10 @@ Training itself runs in ``test_cli_charts.py`` (a tiny ``charts train``) and not
 from __future__ import annotations
 
 import keras
+import numpy as np
 
 from dvdl_helpers import charts, paths
+from dvdl_helpers.charts import training
 
 
 def test_every_folder_of_drawn_charts_is_named_in_one_place(tmp_path):
@@ -34,3 +36,12 @@ def test_training_progress_moves_a_bar_through_a_keras_callback():
     callback.on_epoch_end(0, {"loss": 0.5, "val_accuracy": 0.75})
     assert progress.bar.n == 3 and progress.bar.postfix == "loss=0.500, val_acc=0.750"
     callback.on_train_end()
+
+
+def test_a_model_to_ship_keeps_its_weights_and_drops_the_optimizer():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    copy = training._without_optimizer(model)
+    assert not copy.compiled and getattr(copy, "optimizer", None) is None
+    assert all(np.array_equal(a, b) for a, b in zip(copy.get_weights(), model.get_weights(), strict=True))

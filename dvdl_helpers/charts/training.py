@@ -431,8 +431,7 @@ def _ship(model, facts: dict) -> Path:
 
 def _without_optimizer(model):
     """A copy of ``model`` with its weights and no optimizer state (a smaller file, nothing to resume)."""
-    import keras
-
-    copy = keras.models.clone_model(model)
+    # Not keras.models.clone_model: Keras 3 clones the compiled optimizer too, and saves its state.
+    copy = type(model).from_config(model.get_config())
     copy.set_weights(model.get_weights())
     return copy
