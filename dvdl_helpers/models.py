@@ -346,6 +346,8 @@ def chart_convnet(
     zoom: float = 0.0,
     shift: float = 0.0,
     flip: bool = False,
+    perspective: float = 0.0,
+    blur: float = 0.0,
     name: str = "chart_convnet",
 ) -> keras.Model:
     """Build notebook 05's chart-type classifier, a small CNN with batch normalisation; it outputs logits.
@@ -355,6 +357,9 @@ def chart_convnet(
     ``± brightness`` (layers of those names; 0 leaves a layer out): the look varies, the type does not.
     ``zoom`` and ``shift`` (fractions of the side) and ``flip`` (left-right) vary the framing the same
     way (layers ``zoom``, ``shift``, ``flip``; paper-white fill), also while training only.
+    ``perspective`` moves the corners of about a quarter of the images by up to that fraction (a chart
+    seen at a slant) and ``blur`` softens each image with a Gaussian of random strength up to that
+    (0–1): layers ``perspective`` and ``blur``, left out at 0.
     Then ``center`` shifts pixels to [-0.5, 0.5], and one block per entry of ``filters`` follows:
     ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces it) → ``bn<i>`` → ``relu<i>`` →
     ``pool<i>`` 2×2. ``gap`` averages each of the last feature maps over the image, ``dropout``, and
@@ -372,6 +377,10 @@ def chart_convnet(
         x = layers.RandomTranslation(shift, shift, fill_mode="constant", fill_value=1.0, name="shift")(x)
     if flip:
         x = layers.RandomFlip("horizontal", name="flip")(x)
+    if perspective:  # factor 0.5: each batch applies it with a probability drawn from 0–0.5
+        x = layers.RandomPerspective(0.5, scale=perspective, fill_value=1.0, name="perspective")(x)
+    if blur:
+        x = layers.RandomGaussianBlur(blur, kernel_size=3, value_range=(0, 1), name="blur")(x)
     x = layers.Rescaling(1.0, offset=-0.5, name="center")(x)
     for index, count in enumerate(filters, start=1):
         x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)

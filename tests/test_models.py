@@ -310,6 +310,19 @@ def test_chart_convnet_other_sizes_depths_and_no_augmentation():
     assert net.predict(np.zeros((2, 64, 64, 1), np.float32), verbose=0).shape == (2, 3)
 
 
+def test_chart_convnet_perspective_and_blur_are_optional_and_only_while_training():
+    assert not {"perspective", "blur"} & {layer.name for layer in models.chart_convnet().layers}
+    net = models.chart_convnet(perspective=0.2, blur=0.5)
+    x = np.random.default_rng(0).random((8, 48, 48, 1)).astype(np.float32)
+    blur = net.get_layer("blur")
+    assert np.array_equal(np.asarray(blur(x, training=False)), x)
+    blurred = np.asarray(blur(x, training=True))
+    assert blurred.std() < x.std(), "a blur smooths the noise"
+    slant = net.get_layer("perspective")
+    assert np.array_equal(np.asarray(slant(x, training=False)), x)
+    assert net.predict(x, verbose=0).shape == (8, 7)
+
+
 @pytest.mark.slow
 def test_chart_convnet_learns_bars_from_pies_and_explanations_run():
     """A few steps on 24 generated charts separate two easy types; saliency and Grad-CAM work on it."""

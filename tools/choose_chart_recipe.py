@@ -1,7 +1,7 @@
 """Measure a chart-classifier recipe over several training starts, on the choose halves of both sources.
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
-        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color]
+        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
@@ -39,6 +39,9 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["label_smoothing"] = args.label_smoothing
     if args.color:
         recipe["color"] = True
+    for option in ("perspective", "blur"):
+        if getattr(args, option):
+            recipe["network"][option] = getattr(args, option)
     return recipe
 
 
@@ -94,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-type", type=int, default=None)
     ap.add_argument("--label-smoothing", type=float, default=None)
     ap.add_argument("--color", action="store_true", help="colour input (RGB) instead of gray")
+    ap.add_argument("--perspective", type=float, default=None, help="models.chart_convnet's perspective")
+    ap.add_argument("--blur", type=float, default=None, help="models.chart_convnet's blur")
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     args = ap.parse_args(argv)
     env.quiet_tensorflow()
