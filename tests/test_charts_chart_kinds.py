@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from dvdl_helpers import charts
+from dvdl_helpers.charts.dataset import _variant_name
 from dvdl_helpers.charts.drawing import DrawnMarks
 from dvdl_helpers.charts.tool_looks import HELDOUT_THEMES, PALETTES, THEMES, TRAIN_THEMES
 
@@ -111,6 +112,13 @@ def test_some_bars_are_a_series_over_many_ordered_groups_and_draw():
     assert np.median([data["width"] for _, data in ordered]) >= 0.75
     look, data = ordered[0]
     assert max(charts.render_varied(charts.draw_varied("bar", look, data, size_px=64), look.jpeg).size) == 64
+    # charts.csv names them apart, so that errors per variant (notebook 05's exercise 5) can single them out
+    assert _variant_name(data) == f"ordered-{data['variant']}" and data["variant"] in (
+        "single",
+        "colored",
+        "stacked",
+    )
+    assert _variant_name(specs[0][1] | dict(ordered=False)) == specs[0][1]["variant"]
 
 
 def test_heldout_theme_is_never_drawn_for_training():

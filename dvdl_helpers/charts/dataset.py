@@ -4,8 +4,8 @@
 bins, points per line or area, all points of a scatter), ``values`` (numbers drawn; ``;`` between
 numbers, ``|`` between series), ``x_values`` (x, bin edges) and the look (clean: palette, font,
 background, title, axis labels, grid, legend, alt; varied: theme, palette, font, size, variant, title,
-legend, jpeg, context). Pictures of the varied looks keep their look's aspect ratio, with the longest side
-``max(size_px)``.
+legend, jpeg, context; bars over ordered groups are recorded as ``ordered-single`` and so on). Pictures
+of the varied looks keep their look's aspect ratio, with the longest side ``max(size_px)``.
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ def _join(series: Sequence[Sequence[float]]) -> str:
     return "|".join(";".join(f"{v:g}" for v in s) for s in series)
 
 
+def _variant_name(data: dict) -> str:
+    """The variant as charts.csv records it: bars over ordered groups are their own (``ordered-single``)."""
+    return f"ordered-{data['variant']}" if data.get("ordered") else data["variant"]
+
+
 def _render_chunk(task: tuple) -> list[dict]:
     """Worker: draw and save a chunk of charts, return their CSV rows (importable, for 'spawn')."""
     out_dir, seed, style, size_px, items = task
@@ -69,7 +74,7 @@ def _render_chunk(task: tuple) -> list[dict]:
             if max(image.size) > max(size_px):  # a context adds around the chart: back to the stored size
                 image.thumbnail((max(size_px), max(size_px)), Image.Resampling.LANCZOS)
             values, x = data["values"], data["x"]
-            described = {f: getattr(look, f) for f in _CSV_LOOK} | {"variant": data["variant"]}
+            described = {f: getattr(look, f) for f in _CSV_LOOK} | {"variant": _variant_name(data)}
         else:
             st, values, x = chart_spec(seed, kind, i, style)
             fig = draw_figure(kind, values, x, style=st, size_px=size_px, fig=fig)  # one figure per chunk
