@@ -5,6 +5,7 @@ The clean look's data sets here; the varied looks' in ``test_charts_chart_kinds.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib as mpl
@@ -108,6 +109,10 @@ def test_skips_an_existing_dataset_and_replaces_a_different_one(tmp_path, pngs):
     first = charts.generate_dataset(tmp_path, 2, seed=1, size_px=SIZE, jobs=1, progress=False)
     again = charts.generate_dataset(tmp_path, 2, seed=1, size_px=SIZE, jobs=1, progress=False)
     assert not first.skipped and again.skipped and again.n_charts == 14
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest | dict(csv_version=1)))
+    older_csv = charts.generate_dataset(tmp_path, 2, seed=1, size_px=SIZE, jobs=1, progress=False)
+    assert not older_csv.skipped, "a charts.csv of an older kind is written anew"
     smaller = charts.generate_dataset(
         tmp_path, 1, seed=1, size_px=SIZE, types=["pie", "bar"], jobs=1, progress=False
     )

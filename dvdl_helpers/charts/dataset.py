@@ -49,6 +49,9 @@ __all__ = [
 STYLES = (*CLEAN_STYLES, *VARIED_STYLES)
 _CSV_STYLE = ("palette", "font", "background", "title", "xlabel", "ylabel", "grid", "legend", "alt")
 _CSV_LOOK = ("theme", "palette", "font", "width", "height", "title", "legend", "jpeg", "context")
+#: Raised when charts.csv says something new about the same pictures (2: ordered-* variants), so that a
+#: folder drawn before is drawn again rather than read with its old charts.csv.
+CSV_VERSION = 2
 
 
 def _join(series: Sequence[Sequence[float]]) -> str:
@@ -179,6 +182,7 @@ def generate_dataset(
         raise ValueError(f"style must be one of {STYLES}, types among {CHART_TYPES}")
     manifest = dict(per_type=per_type, seed=seed, size_px=list(size_px), style=style, types=list(types))
     manifest["generator_version"] = VARIED_VERSION if style in VARIED_STYLES else GENERATOR_VERSION
+    manifest["csv_version"] = CSV_VERSION
     csv_path, man_path = out / "charts.csv", out / "manifest.json"
     items = [(k, i) for i in range(per_type) for k in types]  # types interleaved: balanced chunks
     jobs = max(1, min(jobs or default_jobs(), len(items)))
