@@ -2,9 +2,9 @@
 
 The recipe (:data:`RECIPE`) is the one chosen on generated validation charts and on the *choose* halves of
 both real-chart sources (:mod:`.sources`), each choice over at least two training starts: charts in
-the varied looks, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look and framing
-augmentation, Adam with a cosine-decaying rate. :func:`train_classifier` draws, trains, scores and saves;
-each step is a function of its own, so that experiments can reuse them.
+the varied looks, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look, framing,
+blur and perspective augmentation, Adam with a cosine-decaying rate. :func:`train_classifier` draws, trains,
+scores and saves; each step is a function of its own, so that experiments can reuse them.
 """
 
 from __future__ import annotations
@@ -56,13 +56,22 @@ __all__ = [
 #: rate and label smoothing.
 RECIPE = dict(
     size=INPUT_SIZE,
-    network=dict(filters=(24, 48, 96, 192), contrast=0.4, brightness=0.2, zoom=0.1, shift=0.08, flip=True),
+    network=dict(
+        filters=(24, 48, 96, 192),
+        contrast=0.4,
+        brightness=0.2,
+        zoom=0.1,
+        shift=0.08,
+        flip=True,
+        perspective=0.2,
+        blur=0.5,
+    ),
     batch_size=32,
     learning_rate=2e-3,
     label_smoothing=0.0,
 )
 #: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
-CHOSEN_RECIPE = "v10-ordered-bars"
+CHOSEN_RECIPE = "v10-persp-blur"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
