@@ -26,6 +26,7 @@ import numpy as np
 from dvdl_helpers import charts, env, paths
 
 RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
+CHOSEN_ON = ("validation", *charts.CHOOSE_SETS)  # what a choice may read
 
 
 def recipe_from(args: argparse.Namespace) -> dict:
@@ -71,6 +72,13 @@ class Ensemble:
             [charts.calibration.probabilities(model.predict(x, **options)) for model in self.models], axis=0
         )
         return np.log(mean + 1e-12)
+
+
+def forget_test_scores(model: Path) -> None:
+    """Keep only the choice's scores in a saved experiment's facts: no one reads the test sets by accident."""
+    facts = json.loads(model.with_suffix(".json").read_text())
+    facts["scores"] = {name: score for name, score in facts["scores"].items() if name in CHOSEN_ON}
+    model.with_suffix(".json").write_text(json.dumps(facts, indent=1) + "\n")
 
 
 def evaluate(name: str, files: list[Path]) -> None:
@@ -123,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             data_dir=data_dir,
         )
         # A choice reads validation and the choose halves only: the test charts and the held-out style
-        # that train_classifier also scores are left out of the record and of what is printed.
-        chosen_on = {name: result.scores[name] for name in ("validation", *charts.CHOOSE_SETS)}
+        # that train_classifier also scores are left out of the record, of what is printed, and of the
+        # facts saved beside the model.
+        chosen_on = {name: result.scores[name] for name in CHOSEN_ON}
+        forget_test_scores(result.model_path)
         facts = dict(recipe=recipe, epochs=result.epochs, train_charts=result.n_train, train_s=result.train_s)
         record(args.name, seed, chosen_on, **facts)
     return 0

@@ -1,0 +1,27 @@
+"""tools/choose_chart_recipe.py: what a recipe experiment keeps (its training runs in the tool itself)."""
+
+import json
+
+from helpers import TOOLS, load_script
+
+choose = load_script(TOOLS / "choose_chart_recipe.py")
+
+
+def test_an_experiments_saved_facts_keep_only_what_a_choice_may_read(tmp_path):
+    model = tmp_path / "recipe_s0.keras"
+    score = dict(value=0.9, low=0.8, high=0.95, n=100, confidence=0.95)
+    names = ("validation", "generated test", "held-out style", *choose.charts.CHOOSE_SETS)
+    model.with_suffix(".json").write_text(json.dumps(dict(seed=0, scores={name: score for name in names})))
+    choose.forget_test_scores(model)
+    facts = json.loads(model.with_suffix(".json").read_text())
+    assert set(facts["scores"]) == set(choose.CHOSEN_ON) and facts["seed"] == 0
+    assert "generated test" not in facts["scores"] and "held-out style" not in facts["scores"]
+
+
+def test_the_recipe_options_reach_the_network():
+    args = choose.argparse.Namespace(
+        size=None, filters=None, label_smoothing=None, color=False, perspective=0.2, blur=0.5
+    )
+    recipe = choose.recipe_from(args)
+    assert recipe["network"]["perspective"] == 0.2 and recipe["network"]["blur"] == 0.5
+    assert recipe["size"] == choose.charts.RECIPE["size"]
