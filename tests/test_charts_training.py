@@ -45,3 +45,15 @@ def test_a_model_to_ship_keeps_its_weights_and_drops_the_optimizer():
     copy = training._without_optimizer(model)
     assert not copy.compiled and getattr(copy, "optimizer", None) is None
     assert all(np.array_equal(a, b) for a, b in zip(copy.get_weights(), model.get_weights(), strict=True))
+
+
+def test_mixup_batches_blend_pictures_and_their_one_hot_targets_alike():
+    x = np.stack([np.zeros((8, 8, 1)), np.ones((8, 8, 1))] * 4).astype("float32")
+    y = keras.utils.to_categorical(np.array([0, 1] * 4), 7)
+    images, targets = next(iter(training._mixed_batches(x, y, batch_size=8, alpha=0.4, seed=0)))
+    images, targets = np.asarray(images), np.asarray(targets)
+    assert images.shape == (8, 8, 8, 1) and targets.shape == (8, 7)
+    np.testing.assert_allclose(targets.sum(axis=1), 1, atol=1e-6)
+    # a picture of ones is class 1: its share of ones is its share of class 1
+    np.testing.assert_allclose(images.mean(axis=(1, 2, 3)), targets[:, 1], atol=1e-5)
+    assert ((targets[:, 1] > 0.01) & (targets[:, 1] < 0.99)).any(), "some pictures are blended"

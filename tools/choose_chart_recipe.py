@@ -2,6 +2,7 @@
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
         [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
+        [--mixup 0.2]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
@@ -40,6 +41,8 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["label_smoothing"] = args.label_smoothing
     if args.color:
         recipe["color"] = True
+    if args.mixup:
+        recipe["mixup"] = args.mixup
     for option in ("perspective", "blur"):
         if getattr(args, option):
             recipe["network"][option] = getattr(args, option)
@@ -107,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--color", action="store_true", help="colour input (RGB) instead of gray")
     ap.add_argument("--perspective", type=float, default=None, help="models.chart_convnet's perspective")
     ap.add_argument("--blur", type=float, default=None, help="models.chart_convnet's blur")
+    ap.add_argument("--mixup", type=float, default=None, help="mixup's alpha (one-hot targets blended)")
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     args = ap.parse_args(argv)
     env.quiet_tensorflow()

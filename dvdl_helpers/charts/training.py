@@ -117,14 +117,39 @@ def build_and_compile(steps: int, recipe: dict | None = None):
     model = models.chart_convnet((size, size, channels), len(CHART_TYPES), **recipe["network"])
     schedule = keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], decay_steps=steps)
     smoothing = recipe.get("label_smoothing", 0.0)
-    # Label smoothing needs one-hot targets: the categorical loss, fed one-hot labels by fit_classifier.
+    # Label smoothing and mixup need one-hot targets: the categorical loss, fed one-hot labels by
+    # fit_classifier.
     loss = (
         keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=smoothing)
-        if smoothing
+        if _one_hot(recipe)
         else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     )
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss=loss, metrics=["accuracy"])
     return model
+
+
+def _one_hot(recipe: dict) -> bool:
+    """Whether training feeds one-hot targets (label smoothing or mixup blend them)."""
+    return bool(recipe.get("label_smoothing") or recipe.get("mixup"))
+
+
+def _mixed_batches(x: np.ndarray, y: np.ndarray, batch_size: int, alpha: float, seed: int):
+    """Shuffled batches of ``x`` and one-hot ``y``, each blended with itself in another order (mixup).
+
+    Keras' ``MixUp`` draws a weight λ per picture from Beta(``alpha``, ``alpha``) and mixes the picture
+    and its target with a partner's: ``λ·a + (1 − λ)·b``.
+    """
+    import keras
+    import tensorflow as tf
+
+    mix = keras.layers.MixUp(alpha=alpha, seed=seed)
+
+    def blend(images, labels):
+        mixed = mix({"images": images, "labels": labels}, training=True)
+        return mixed["images"], mixed["labels"]
+
+    batches = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).batch(batch_size)
+    return batches.map(blend, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
 class TrainingProgress:
@@ -183,18 +208,21 @@ def fit_classifier(
 
     recipe = recipe or RECIPE
     x = network_input(images)
-    y = keras.utils.to_categorical(labels, len(CHART_TYPES)) if recipe.get("label_smoothing") else labels
+    y = keras.utils.to_categorical(labels, len(CHART_TYPES)) if _one_hot(recipe) else labels
     train, val = masks["train"], masks["val"]
     batches = int(np.ceil(train.sum() / recipe["batch_size"]))
     keras.utils.set_random_seed(seed)
     model = build_and_compile(epochs * batches, recipe)
     models.build_for_fit(model, (x[train], y[train]))  # fit then traces its step once, not twice
+    if recipe.get("mixup"):
+        mixed = _mixed_batches(x[train], y[train], recipe["batch_size"], recipe["mixup"], seed)
+        data = dict(x=mixed, shuffle=False)  # the batches are shuffled anew each epoch
+    else:
+        data = dict(x=x[train], y=y[train], batch_size=recipe["batch_size"])
     model.fit(
-        x[train],
-        y[train],
+        **data,
         validation_data=(x[val], y[val]),
         epochs=epochs,
-        batch_size=recipe["batch_size"],
         verbose=0,
         callbacks=[TrainingProgress(epochs * batches, progress).callback()],
     )
