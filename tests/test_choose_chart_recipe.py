@@ -19,9 +19,8 @@ def test_an_experiments_saved_facts_keep_only_what_a_choice_may_read(tmp_path):
 
 
 def test_the_recipe_options_reach_the_network():
-    args = choose.argparse.Namespace(
-        size=None, filters=None, label_smoothing=None, color=False, perspective=0.2, blur=0.5
-    )
+    args = choose.parser().parse_args(["name", "--perspective", "0.2", "--blur", "0.5", "--mixup", "0.2"])
     recipe = choose.recipe_from(args)
     assert recipe["network"]["perspective"] == 0.2 and recipe["network"]["blur"] == 0.5
-    assert recipe["size"] == choose.charts.RECIPE["size"]
+    assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"]
+    assert "mixup" not in choose.recipe_from(choose.parser().parse_args(["name"]))

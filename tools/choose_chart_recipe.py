@@ -97,8 +97,8 @@ def evaluate(name: str, files: list[Path]) -> None:
         record(name, seed, charts.score_on_real_charts(model, size), files=[str(f) for f in files])
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Train (or evaluate) and record; see the module's docstring."""
+def parser() -> argparse.ArgumentParser:
+    """The command line: a recipe's name and the changes to the default recipe (see the docstring)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("name")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
@@ -112,7 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--blur", type=float, default=None, help="models.chart_convnet's blur")
     ap.add_argument("--mixup", type=float, default=None, help="mixup's alpha (one-hot targets blended)")
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train (or evaluate) and record; see the module's docstring."""
+    args = parser().parse_args(argv)
     env.quiet_tensorflow()
     if args.evaluate:
         evaluate(args.name, args.evaluate)
