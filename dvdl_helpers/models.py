@@ -348,6 +348,7 @@ def chart_convnet(
     flip: bool = False,
     perspective: float = 0.0,
     blur: float = 0.0,
+    erase: float = 0.0,
     name: str = "chart_convnet",
 ) -> keras.Model:
     """Build notebook 05's chart-type classifier, a small CNN with batch normalisation; it outputs logits.
@@ -359,7 +360,9 @@ def chart_convnet(
     way (layers ``zoom``, ``shift``, ``flip``; paper-white fill), also while training only.
     ``perspective`` moves the corners of about a quarter of the images by up to that fraction (a chart
     seen at a slant) and ``blur`` softens each image with a Gaussian of random strength up to that
-    (0–1): layers ``perspective`` and ``blur``, left out at 0.
+    (0–1): layers ``perspective`` and ``blur``, left out at 0. ``erase`` paints a random rectangle (2–15 %
+    of the image) paper-white in up to that share of the images (layer ``erase``): a legend, a label or a
+    box drawn over part of a chart must not change its type.
     Then ``center`` shifts pixels to [-0.5, 0.5], and one block per entry of ``filters`` follows:
     ``conv<i>`` 3×3 (no bias: batch normalisation's shift replaces it) → ``bn<i>`` → ``relu<i>`` →
     ``pool<i>`` 2×2. ``gap`` averages each of the last feature maps over the image, ``dropout``, and
@@ -381,6 +384,8 @@ def chart_convnet(
         x = layers.RandomPerspective(0.5, scale=perspective, fill_value=1.0, name="perspective")(x)
     if blur:
         x = layers.RandomGaussianBlur(blur, kernel_size=3, value_range=(0, 1), name="blur")(x)
+    if erase:
+        x = layers.RandomErasing(erase, scale=(0.02, 0.15), fill_value=1.0, value_range=(0, 1), name="erase")(x)
     x = layers.Rescaling(1.0, offset=-0.5, name="center")(x)
     for index, count in enumerate(filters, start=1):
         x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)

@@ -19,8 +19,20 @@ def test_an_experiments_saved_facts_keep_only_what_a_choice_may_read(tmp_path):
 
 
 def test_the_recipe_options_reach_the_network():
-    args = choose.parser().parse_args(["name", "--perspective", "0.2", "--blur", "0.5", "--mixup", "0.2"])
-    recipe = choose.recipe_from(args)
+    options = ["--perspective", "0.2", "--blur", "0.5", "--mixup", "0.2", "--erase", "0.5", "--zoom", "0.2"]
+    recipe = choose.recipe_from(choose.parser().parse_args(["name", *options]))
     assert recipe["network"]["perspective"] == 0.2 and recipe["network"]["blur"] == 0.5
+    assert recipe["network"]["erase"] == 0.5 and recipe["network"]["zoom"] == 0.2
     assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"]
     assert "mixup" not in choose.recipe_from(choose.parser().parse_args(["name"]))
+
+
+def test_zoomed_looks_crop_the_centre_or_pad_with_paper():
+    import numpy as np
+
+    x = np.ones((1, 32, 32, 1), np.float32)  # paper, with a dark square in the middle
+    x[0, 12:20, 12:20] = 0.0
+    ink = lambda image: int((image < 0.5).sum())  # noqa: E731
+    assert ink(choose.zoomed(x, 1.25)[0]) > ink(x[0]) > ink(choose.zoomed(x, 0.8)[0])
+    padded = choose.zoomed(x, 0.8)[0]
+    assert padded.shape == x[0].shape and padded[0, 0, 0] == 1.0, "zooming out pads with the paper"

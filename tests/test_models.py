@@ -323,6 +323,16 @@ def test_chart_convnet_perspective_and_blur_are_optional_and_only_while_training
     assert net.predict(x, verbose=0).shape == (8, 7)
 
 
+def test_chart_convnet_erase_paints_paper_while_training_only():
+    assert "erase" not in {layer.name for layer in models.chart_convnet().layers}
+    erase = models.chart_convnet(erase=1.0).get_layer("erase")
+    x = np.zeros((16, 48, 48, 1), np.float32)  # all ink: an erased patch shows as paper (1.0)
+    assert np.array_equal(np.asarray(erase(x, training=False)), x)
+    erased = np.asarray(erase(x, training=True))
+    assert set(np.unique(erased)) <= {0.0, 1.0}, "erased patches are paper-white, nothing else"
+    assert 0 < erased.mean() < 0.5, "some of the ink is painted over, most of it stays"
+
+
 @pytest.mark.slow
 def test_chart_convnet_learns_bars_from_pies_and_explanations_run():
     """A few steps on 24 generated charts separate two easy types; saliency and Grad-CAM work on it."""

@@ -2,12 +2,13 @@
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
         [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
-        [--mixup 0.2]
-    python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...]
+        [--erase 0.5] [--zoom 0.2] [--mixup 0.2]
+    python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
 saves its model under ``artifacts/experiments/NAME_s<seed>.keras``; ``--evaluate`` scores saved models
-instead (several models: also their ensemble, the mean of their probabilities). Every start appends one
+instead (several models: also their ensemble, the mean of their probabilities; ``--zoom-looks``: each
+model asked also at those zooms, a test-time augmentation). Every start appends one
 record to ``benchmarks/results/chart_choices.jsonl``: the recipe, the generator version, the seed, and the
 scores with their 95 % intervals (generated validation charts, and the choose half of each real-chart
 source, per source). The confirm halves are never read here.
@@ -43,7 +44,7 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["color"] = True
     if args.mixup:
         recipe["mixup"] = args.mixup
-    for option in ("perspective", "blur"):
+    for option in ("perspective", "blur", "erase", "zoom"):
         if getattr(args, option):
             recipe["network"][option] = getattr(args, option)
     return recipe
@@ -77,6 +78,45 @@ class Ensemble:
         return np.log(mean + 1e-12)
 
 
+class ZoomLooks:
+    """A classifier asked at several zooms of each picture (1 and ``factors``): the mean of its probabilities.
+
+    A factor above 1 crops the centre (zooms in), below 1 pads with the picture's paper (zooms out); either
+    way the picture is resized back to the network's input with the resampling of ``prepare_chart``.
+    """
+
+    def __init__(self, model, factors: list[float]) -> None:
+        self.model, self.factors, self.input_shape = model, [1.0, *factors], model.input_shape
+
+    def predict(self, x: np.ndarray, **options) -> np.ndarray:
+        """Log of the mean probability over the zooms (softmax of it gives the mean probability back)."""
+        looks = [x if factor == 1.0 else zoomed(x, factor) for factor in self.factors]
+        probabilities = [
+            charts.calibration.probabilities(self.model.predict(look, **options)) for look in looks
+        ]
+        return np.log(np.mean(probabilities, axis=0) + 1e-12)
+
+
+def zoomed(x: np.ndarray, factor: float) -> np.ndarray:
+    """Gray network inputs (N×S×S×1 in [0, 1]) zoomed by ``factor`` about their centre, at the same size."""
+    from PIL import Image
+
+    side = x.shape[1]
+    out = np.empty_like(x)
+    for i, image in enumerate(np.round(x[..., 0] * 255).astype(np.uint8)):
+        picture = Image.fromarray(image)
+        if factor > 1:
+            cut = round(side * (1 - 1 / factor) / 2)
+            picture = picture.crop((cut, cut, side - cut, side - cut))
+        else:
+            paper = int(np.median(np.concatenate([image[0], image[-1]])))
+            canvas = Image.new("L", (round(side / factor),) * 2, paper)
+            canvas.paste(picture, ((canvas.width - side) // 2,) * 2)
+            picture = canvas
+        out[i, ..., 0] = np.asarray(picture.resize((side, side), Image.Resampling.LANCZOS)) / 255.0
+    return out
+
+
 def forget_test_scores(model: Path) -> None:
     """Keep only the choice's scores in a saved experiment's facts: no one reads the test sets by accident."""
     facts = json.loads(model.with_suffix(".json").read_text())
@@ -84,17 +124,30 @@ def forget_test_scores(model: Path) -> None:
     model.with_suffix(".json").write_text(json.dumps(facts, indent=1) + "\n")
 
 
-def evaluate(name: str, files: list[Path]) -> None:
-    """Score saved models (and, for several, their ensemble) on the choose halves."""
+def evaluate(
+    name: str, files: list[Path], zoom_looks: list[float] | None = None, data_dir: Path | None = None
+) -> None:
+    """Score saved models (and, for several, their ensemble) on the choose halves, and on the generated
+    validation charts where ``data_dir`` holds them (drawn by the training runs)."""
     import keras
 
     models = [keras.models.load_model(file, compile=False) for file in files]
+    if zoom_looks:
+        models = [ZoomLooks(model, zoom_looks) for model in models]
     candidates = [(file.stem, model) for file, model in zip(files, models, strict=True)]
     if len(models) > 1:
         candidates.append(("ensemble", Ensemble(models)))
     for seed, model in candidates:
         size = int(model.input_shape[1])
-        record(name, seed, charts.score_on_real_charts(model, size), files=[str(f) for f in files])
+        scores = charts.score_on_real_charts(model, size)
+        if data_dir is not None and (data_dir / "manifest.json").exists() and model.input_shape[-1] == 1:
+            images, labels, _ = charts.load_prepared_charts(data_dir, size)
+            validation = charts.split_by_index(labels, charts.SETTINGS["full"]["split"])["val"]
+            scores = {
+                "validation": charts.accuracy_interval(model, images[validation], labels[validation])
+            } | scores
+        facts = dict(files=[str(f) for f in files]) | (dict(zoom_looks=zoom_looks) if zoom_looks else {})
+        record(name, seed, scores, **facts)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -110,8 +163,13 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--color", action="store_true", help="colour input (RGB) instead of gray")
     ap.add_argument("--perspective", type=float, default=None, help="models.chart_convnet's perspective")
     ap.add_argument("--blur", type=float, default=None, help="models.chart_convnet's blur")
+    ap.add_argument("--erase", type=float, default=None, help="models.chart_convnet's erase")
+    ap.add_argument("--zoom", type=float, default=None, help="models.chart_convnet's zoom (default 0.1)")
     ap.add_argument("--mixup", type=float, default=None, help="mixup's alpha (one-hot targets blended)")
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
+    ap.add_argument(
+        "--zoom-looks", type=float, nargs="+", default=None, help="with --evaluate: also ask at these zooms"
+    )
     return ap
 
 
@@ -119,15 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     """Train (or evaluate) and record; see the module's docstring."""
     args = parser().parse_args(argv)
     env.quiet_tensorflow()
-    if args.evaluate:
-        evaluate(args.name, args.evaluate)
-        return 0
-    recipe = recipe_from(args)
     experiments = paths.artifacts_dir() / "experiments"
     # Each generator version draws into its own folder: runs of another version may still read theirs.
     split = charts.proportional_split(args.per_type) if args.per_type else charts.SETTINGS["full"]["split"]
     per_type = sum(split)
     data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
+    if args.evaluate:
+        evaluate(args.name, args.evaluate, args.zoom_looks, data_dir)
+        return 0
+    recipe = recipe_from(args)
     for seed in args.seeds:
         path = experiments / f"{args.name}_s{seed}.keras"
         result = charts.train_classifier(
