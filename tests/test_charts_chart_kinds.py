@@ -121,6 +121,25 @@ def test_some_bars_are_a_series_over_many_ordered_groups_and_draw():
     assert _variant_name(specs[0][1] | dict(ordered=False)) == specs[0][1]["variant"]
 
 
+def test_some_scatters_have_few_points_or_sit_on_a_grid_and_some_areas_fade():
+    """A handful of points, points in rows and columns (counts, ratings), areas with a faded fill."""
+    scatters = [charts.varied_spec(2, "scatter", index)[1] for index in range(120)]
+    assert min(sum(map(len, data["x"])) for data in scatters) <= 8, "some scatters have a handful of points"
+    on_grid = [
+        data
+        for data in scatters
+        if len(np.unique(np.concatenate(data["x"]))) <= 12 < sum(map(len, data["x"]))
+    ]
+    assert 10 <= len(on_grid) <= 45, len(on_grid)
+    areas = [charts.varied_spec(2, "area", index) for index in range(150)]
+    faded = [(look, data) for look, data in areas if data.get("gradient")]
+    assert 4 <= len(faded) <= 30 and {data["variant"] for _, data in faded} <= {"single", "overlap"}
+    look, data = faded[0]
+    fig = charts.draw_varied("area", look, data, size_px=64)
+    assert fig.axes[0].images, "the fade is an image clipped to the area"
+    assert max(charts.render_varied(fig, look.jpeg).size) == 64
+
+
 def test_heldout_theme_is_never_drawn_for_training():
     rng = np.random.default_rng(0)
     looks = [charts.sample_look(rng) for _ in range(400)]

@@ -36,3 +36,13 @@ def test_zoomed_looks_crop_the_centre_or_pad_with_paper():
     assert ink(choose.zoomed(x, 1.25)[0]) > ink(x[0]) > ink(choose.zoomed(x, 0.8)[0])
     padded = choose.zoomed(x, 0.8)[0]
     assert padded.shape == x[0].shape and padded[0, 0, 0] == 1.0, "zooming out pads with the paper"
+
+
+def test_the_chosen_recipe_is_the_one_its_records_measured():
+    """charts.RECIPE and the generator are what the chosen recipe's recorded starts trained with."""
+    records = [json.loads(line) for line in choose.RECORDS.read_text().splitlines()]
+    trained = [r for r in records if r["name"] == choose.charts.CHOSEN_RECIPE and "recipe" in r]
+    assert len(trained) >= 2, "a choice rests on two or more training starts"
+    for record in trained:
+        assert record["generator_version"] == choose.charts.VARIED_VERSION, record["seed"]
+        assert json.loads(json.dumps(choose.charts.RECIPE)) == record["recipe"], record["seed"]

@@ -20,8 +20,9 @@ from collections.abc import Callable
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection, PathCollection, PolyCollection
+from matplotlib.colors import to_rgb
 from matplotlib.markers import MarkerStyle
-from matplotlib.patches import Ellipse, Wedge
+from matplotlib.patches import Ellipse, Polygon, Wedge
 from matplotlib.transforms import Affine2D, IdentityTransform
 
 from .bar_kinds import (
@@ -96,10 +97,11 @@ def draw_lines(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
 
 
 def sample_scatter(rng: np.random.Generator) -> Data:
-    """Scatters: clouds with a trend, clusters or none; few or many points; bubbles; hollow markers."""
+    """Scatters: clouds with a trend, clusters or none; a handful to many points; bubbles; hollow markers;
+    values on a grid (counts, ratings: points in rows and columns, some on top of each other)."""
     variant = str(rng.choice(["trend", "trend", "clusters", "cloud", "bubbles", "curve"]))
     groups = int(rng.integers(2, 5)) if variant == "clusters" or rng.random() < 0.2 else 1
-    n = int(np.exp(rng.uniform(np.log(15), np.log(900))))
+    n = int(np.exp(rng.uniform(np.log(5), np.log(900))))
     xs, ys = [], []
     bend = float(rng.choice([-1.0, 1.0])) * rng.uniform(0.15, 0.5)  # curve: rising or falling
     slope, noise = rng.normal(0, 1), rng.uniform(0.1, 1.5)
@@ -115,6 +117,9 @@ def sample_scatter(rng: np.random.Generator) -> Data:
         y = np.exp(bend * x) * (1 + rng.normal(0, noise / 2, m)) if variant == "curve" else y
         xs.append(x)
         ys.append(y if variant != "cloud" else rng.normal(0, 1, m))
+    if rng.random() < 0.2:  # on a grid: each axis rounded to a few levels
+        levels = rng.integers(3, 12, 2)
+        xs, ys = _on_grid(xs, levels[0]), _on_grid(ys, levels[1])
     scale = float(rng.choice([1, 10, 100, 1000]))
     return dict(
         values=[four_digits(scale * y) for y in ys],
@@ -127,6 +132,12 @@ def sample_scatter(rng: np.random.Generator) -> Data:
         marker=str(rng.choice(list("oooos^D"))),
         **_scatter_overlays(rng, variant),
     )
+
+
+def _on_grid(groups: list[np.ndarray], levels: int) -> list[np.ndarray]:
+    """Each group's values rounded to one of ``levels`` whole numbers spanning all groups' range."""
+    low, high = min(g.min() for g in groups), max(g.max() for g in groups)
+    return [np.round((g - low) / (high - low + 1e-9) * (levels - 1)) for g in groups]
 
 
 def _scatter_overlays(rng: np.random.Generator, variant: str) -> dict:
@@ -334,6 +345,7 @@ def sample_area(rng: np.random.Generator) -> Data:
         x=[four_digits(np.arange(n) + x0)],
         variant=variant,
         outline=bool(rng.random() < 0.5),
+        gradient=bool(variant in ("single", "overlap") and rng.random() < 0.3),  # fading towards the axis
     )
 
 
@@ -346,6 +358,18 @@ def _fill(ax: Axes, x: np.ndarray, lows, highs, colors, **style) -> None:
         for low, high in zip(lows, highs, strict=True)
     ]
     ax.add_collection(PolyCollection(polygons, facecolors=colors, **style), autolim=False)
+
+
+def _faded_fill(ax: Axes, x: np.ndarray, y: np.ndarray, color, strength: float) -> None:
+    """The area under ``y`` filled with ``color`` fading from ``strength`` (opacity) at the top towards
+    transparent at zero: a vertical gradient, clipped to the area."""
+    area = Polygon(np.column_stack([np.r_[x, x[::-1]], np.r_[y, np.zeros_like(y)]]), fill=False, lw=0)
+    ax.add_patch(area)
+    fade = np.zeros((32, 1, 4))
+    fade[..., :3] = to_rgb(color)
+    fade[..., 3] = strength * np.linspace(0.05, 1, 32)[:, None]
+    image = ax.imshow(fade, extent=(x.min(), x.max(), 0, y.max()), origin="lower", aspect="auto")
+    image.set_clip_path(area)
 
 
 def draw_area(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
@@ -362,6 +386,11 @@ def draw_area(ax: Axes, data: Data, look: Look, k: float) -> DrawnMarks:
             ax.plot(x, middle, color=colors[0], lw=lw)
         low, high = (middle - spread).min(), (middle + spread).max()
         return DrawnMarks((x.min(), x.max()), _pad(low, high), "patch", integer_x=True)
+    if data.get("gradient"):  # web charts' fill that fades from the line down to the axis
+        for s, y in enumerate(values):
+            _faded_fill(ax, x, y, palette[s], 0.45 if variant == "overlap" else 0.8)
+            ax.plot(x, y, color=palette[s], lw=max(lw, look.linewidth * k))
+        return DrawnMarks((x.min(), x.max()), (0, 1.05 * values.max()), "patch", integer_x=True)
     if variant == "overlap":
         for s, y in enumerate(values):
             _fill(ax, x, [np.zeros_like(y)], [y], palette[s], alpha=0.45, linewidths=0)
@@ -408,7 +437,7 @@ KINDS = {
 }
 VARIED_STYLES = {"varied": TRAIN_THEMES, "varied_heldout": HELDOUT_THEMES}
 #: Bump when the varied looks' drawing changes, so that cached data sets are regenerated.
-VARIED_VERSION = 10
+VARIED_VERSION = 11
 
 
 def _pad(lo: float, hi: float, frac: float = 0.06) -> tuple[float, float]:
