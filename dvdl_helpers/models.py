@@ -385,7 +385,9 @@ def chart_convnet(
     if blur:
         x = layers.RandomGaussianBlur(blur, kernel_size=3, value_range=(0, 1), name="blur")(x)
     if erase:
-        x = layers.RandomErasing(erase, scale=(0.02, 0.15), fill_value=1.0, value_range=(0, 1), name="erase")(x)
+        x = layers.RandomErasing(erase, scale=(0.02, 0.15), fill_value=1.0, value_range=(0, 1), name="erase")(
+            x
+        )
     x = layers.Rescaling(1.0, offset=-0.5, name="center")(x)
     for index, count in enumerate(filters, start=1):
         x = layers.Conv2D(count, 3, padding="same", use_bias=False, name=f"conv{index}")(x)
