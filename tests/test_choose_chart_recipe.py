@@ -46,3 +46,14 @@ def test_the_chosen_recipe_is_the_one_its_records_measured():
     for record in trained:
         assert record["generator_version"] == choose.charts.VARIED_VERSION, record["seed"]
         assert json.loads(json.dumps(choose.charts.RECIPE)) == record["recipe"], record["seed"]
+
+
+def test_validation_is_scored_only_for_models_of_this_generator_version(tmp_path):
+    model = tmp_path / "recipe_s0.keras"
+    assert not choose.trained_on_this_generator(model), "no facts: unknown, so not scored"
+    for version, expected in (
+        (choose.charts.VARIED_VERSION, True),
+        (choose.charts.VARIED_VERSION - 1, False),
+    ):
+        model.with_suffix(".json").write_text(json.dumps(dict(generator_version=version)))
+        assert choose.trained_on_this_generator(model) is expected

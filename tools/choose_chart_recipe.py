@@ -124,12 +124,25 @@ def forget_test_scores(model: Path) -> None:
     model.with_suffix(".json").write_text(json.dumps(facts, indent=1) + "\n")
 
 
+def trained_on_this_generator(model: Path) -> bool:
+    """Whether a saved experiment's facts say it was trained on charts of the current generator version."""
+    facts = model.with_suffix(".json")
+    return facts.exists() and json.loads(facts.read_text()).get("generator_version") == charts.VARIED_VERSION
+
+
 def evaluate(
     name: str, files: list[Path], zoom_looks: list[float] | None = None, data_dir: Path | None = None
 ) -> None:
     """Score saved models (and, for several, their ensemble) on the choose halves, and on the generated
-    validation charts where ``data_dir`` holds them (drawn by the training runs)."""
+    validation charts where ``data_dir`` holds them and every model was trained on that generator version
+    (its facts say so): another version's validation charts are another test."""
     import keras
+
+    validate = (
+        data_dir is not None
+        and (data_dir / "manifest.json").exists()
+        and all(trained_on_this_generator(file) for file in files)
+    )
 
     models = [keras.models.load_model(file, compile=False) for file in files]
     if zoom_looks:
@@ -140,7 +153,7 @@ def evaluate(
     for seed, model in candidates:
         size = int(model.input_shape[1])
         scores = charts.score_on_real_charts(model, size)
-        if data_dir is not None and (data_dir / "manifest.json").exists() and model.input_shape[-1] == 1:
+        if validate and model.input_shape[-1] == 1:
             images, labels, _ = charts.load_prepared_charts(data_dir, size)
             validation = charts.split_by_index(labels, charts.SETTINGS["full"]["split"])["val"]
             scores = {
