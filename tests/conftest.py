@@ -105,13 +105,20 @@ def tiny_chart_model(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def chart_pictures(tmp_path) -> Path:
-    """A folder of pictures to classify: transparent, dark and tall, broken, tiny (and a GIF)."""
+    """A folder of pictures to classify: transparent, dark and tall, broken, tiny (and a GIF); each readable
+    one has a mark on it (a blank picture is skipped: nothing to classify)."""
     folder = tmp_path / "mine"
     folder.mkdir()
-    Image.new("RGBA", (300, 120), (0, 0, 0, 0)).save(folder / "a_transparent.png")
-    Image.new("RGB", (90, 400), (10, 10, 10)).save(folder / "b_dark_tall.jpg")
+    transparent = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    transparent.paste((200, 30, 30, 255), (40, 30, 80, 110))
+    transparent.save(folder / "a_transparent.png")
+    dark = Image.new("RGB", (90, 400), (10, 10, 10))
+    dark.paste((230, 230, 90), (20, 200, 60, 390))
+    dark.save(folder / "b_dark_tall.jpg")
     (folder / "c_broken.png").write_bytes(b"not a picture")
-    Image.new("L", (5, 7), 255).save(folder / "d_tiny.gif")
+    tiny = Image.new("L", (5, 7), 255)
+    tiny.putpixel((2, 3), 0)
+    tiny.save(folder / "d_tiny.gif")
     return folder
 
 

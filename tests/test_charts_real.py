@@ -94,6 +94,23 @@ def test_classify_in_order_skipping_broken_files(tiny_chart_model, chart_picture
     assert sorted(chart_pictures.iterdir()) == before  # nothing written next to the inputs
 
 
+def test_a_blank_picture_is_skipped_with_its_reason_and_the_rest_classified(tiny_chart_model, tmp_path):
+    blank, white_page = tmp_path / "blank.png", tmp_path / "scan.jpg"
+    Image.new("RGB", (120, 80), (240, 240, 235)).save(blank)  # one colour: nothing to classify
+    noisy = np.clip(np.random.default_rng(0).normal(245, 1.5, (80, 60)), 0, 255).astype(np.uint8)
+    Image.fromarray(noisy).save(white_page)  # a white page with sensor noise: still blank
+    chart = tmp_path / "chart.png"
+    drawn = Image.new("RGB", (120, 80), "white")
+    drawn.paste((30, 60, 200), (20, 30, 40, 75))
+    drawn.save(chart)
+    answers = list(charts.iter_classify([blank, chart, white_page], tiny_chart_model))
+    assert [a.problem is None for a in answers] == [False, True, False]
+    assert all("blank" in a.problem for a in (answers[0], answers[2]))
+    problems = []
+    assert charts.classify([blank], tiny_chart_model, problems=problems) == [None]
+    assert problems == [f"{blank}: skipped ({answers[0].problem})"]
+
+
 def test_real_charts_ship_and_load():
     x, types, files = charts.load_real_charts(size=32)
     assert x.shape == (248, 32, 32) and x.dtype == np.uint8 and len(files) == 248

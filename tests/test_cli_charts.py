@@ -113,7 +113,9 @@ def test_classify_exit_codes_and_odd_names(tiny_chart_model, tmp_path, capsys):
     assert "skipped: " in capsys.readouterr().err
     assert cli.main(["classify", str(tmp_path / "empty_folder_missing"), *model]) == 2
     odd = tmp_path / os.fsdecode(b"caf\xe9\nnew.png")  # not UTF-8, and a newline in the name
-    Image.new("RGB", (40, 30), "white").save(odd, format="PNG")
+    picture = Image.new("RGB", (40, 30), "white")
+    picture.paste((0, 0, 0), (10, 10, 20, 28))  # a mark: a blank picture would be skipped
+    picture.save(odd, format="PNG")
     assert cli.main(["classify", str(odd), *model]) == 0
     out = capsys.readouterr().out
     assert out.strip().endswith("caf\\xe9\\nnew.png") and len(out.splitlines()) == 1

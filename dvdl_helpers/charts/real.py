@@ -30,6 +30,7 @@ from . import calibration
 from .clean_look import CHART_TYPES
 
 __all__ = [
+    "BLANK_RANGE",
     "CLASSIFY_BATCH",
     "IMAGE_SUFFIXES",
     "INPUT_SIZE",
@@ -68,6 +69,8 @@ MODEL_FILE = "chart_classifier.keras"
 #: Pictures prepared and classified at a time by :func:`iter_classify`: memory is bounded by this, not by
 #: the number of files (a 64×64 picture is 4 KiB; the network's input, mirrored, 32 KiB).
 CLASSIFY_BATCH = 256
+#: A prepared picture whose gray levels span fewer than this holds nothing to classify (a blank page).
+BLANK_RANGE = 8
 
 
 @dataclass(frozen=True)
@@ -361,9 +364,9 @@ def iter_classify(
     """One :class:`ChartAnswer` per file, in order, each batch of ``batch_size`` files as soon as it is done.
 
     ``model``: as :func:`open_classifier` takes it (default: the shipped model; loaded now, so a missing
-    model is said at once). A file that cannot be read is an answer with its ``problem``; the others are
-    still classified. Memory is bounded by ``batch_size``, whatever the number of files; nothing is
-    written anywhere.
+    model is said at once). A file that cannot be read, or a blank picture (one colour: nothing to
+    classify), is an answer with its ``problem``; the others are still classified. Memory is bounded by
+    ``batch_size``, whatever the number of files; nothing is written anywhere.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, not {batch_size}")
@@ -378,6 +381,9 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
     while batch := list(itertools.islice(files, batch_size)):
         read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size, **options)))
         good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
+        # A picture of one colour has no ink for the crop to find: a guess there would mean nothing.
+        blank = {i for i in good if int(np.ptp(read[i][1])) < BLANK_RANGE}
+        good = [i for i in good if i not in blank]
         answers = {}
         if good:
             logits = type_logits(model, np.stack([read[i][1] for i in good]))
@@ -387,6 +393,8 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
             if i in answers:
                 kind, probability = answers[i]
                 yield ChartAnswer(file, kind, probability, unsure=probability < classifier.threshold)
+            elif i in blank:
+                yield ChartAnswer(file, problem="blank: a single colour, nothing drawn to classify")
             else:
                 yield ChartAnswer(file, problem=result.reason)
 
@@ -397,10 +405,10 @@ def classify(
     """Each picture's chart type and probability, in the order of ``files``: ``[(type, probability), ...]``.
 
     ``model``: a Keras model or a ``.keras`` file (default: the model that ships with the course; the
-    type is its best guess, also where :func:`iter_classify` says it is unsure). An unreadable file gets
-    ``None`` and is skipped; its name and the reason are appended to ``problems`` if given (else a warning
-    says it). Nothing is written anywhere. Built on :func:`iter_classify`, which gives the answers batch by
-    batch, with whether each is unsure.
+    type is its best guess, also where :func:`iter_classify` says it is unsure). An unreadable or blank
+    file gets ``None`` and is skipped; its name and the reason are appended to ``problems`` if given (else a
+    warning says it). Nothing is written anywhere. Built on :func:`iter_classify`, which gives the answers
+    batch by batch, with whether each is unsure.
     """
     results: list[tuple[str, float] | None] = []
     for answer in iter_classify(files, model):
@@ -408,7 +416,7 @@ def classify(
             results.append((answer.type, answer.probability))
             continue
         results.append(None)
-        problem = f"{answer.file}: cannot read it as an image ({answer.problem})"
+        problem = f"{answer.file}: skipped ({answer.problem})"
         if problems is not None:
             problems.append(problem)
         else:

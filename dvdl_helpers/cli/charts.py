@@ -34,8 +34,9 @@ stderr; csv and jsonl print one row per file on stdout, skipped ones included (t
 says why; 'unsure' and 'model' say how sure and which model). Results appear batch by batch, so an
 interrupted run keeps what it printed.
 
-exit status: 0 every file classified; 1 some skipped (each named with its reason); 2 nothing classified
-(no pictures found, none readable, no model) or a usage error; 130 interrupted (Ctrl-C)."""
+exit status: 0 every file classified; 1 some skipped (unreadable, or blank: one colour; each named with
+its reason); 2 nothing classified (no pictures found, none readable, no model) or a usage error; 130
+interrupted (Ctrl-C)."""
 
 
 def _generate(arguments: argparse.Namespace) -> int:
