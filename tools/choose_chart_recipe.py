@@ -72,10 +72,7 @@ class Ensemble:
 
     def predict(self, x: np.ndarray, **options) -> np.ndarray:
         """Log of the mean probability: softmax of it gives the mean probability back."""
-        mean = np.mean(
-            [charts.calibration.probabilities(model.predict(x, **options)) for model in self.models], axis=0
-        )
-        return np.log(mean + 1e-12)
+        return log_mean_probability([model.predict(x, **options) for model in self.models])
 
 
 class ZoomLooks:
@@ -91,10 +88,12 @@ class ZoomLooks:
     def predict(self, x: np.ndarray, **options) -> np.ndarray:
         """Log of the mean probability over the zooms (softmax of it gives the mean probability back)."""
         looks = [x if factor == 1.0 else zoomed(x, factor) for factor in self.factors]
-        probabilities = [
-            charts.calibration.probabilities(self.model.predict(look, **options)) for look in looks
-        ]
-        return np.log(np.mean(probabilities, axis=0) + 1e-12)
+        return log_mean_probability([self.model.predict(look, **options) for look in looks])
+
+
+def log_mean_probability(logits: list[np.ndarray]) -> np.ndarray:
+    """Several answers' logits as one: the log of their mean probability (calibration averages the looks)."""
+    return np.log(charts.calibration.probabilities(np.stack(logits)) + 1e-12)
 
 
 def zoomed(x: np.ndarray, factor: float) -> np.ndarray:
