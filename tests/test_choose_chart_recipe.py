@@ -39,13 +39,17 @@ def test_zoomed_looks_crop_the_centre_or_pad_with_paper():
 
 
 def test_the_chosen_recipe_is_the_one_its_records_measured():
-    """charts.RECIPE and the generator are what the chosen recipe's recorded starts trained with."""
+    """charts.RECIPE, the full setting and the generator are what the chosen recipe's recorded starts
+    trained with."""
     records = [json.loads(line) for line in choose.RECORDS.read_text().splitlines()]
     trained = [r for r in records if r["name"] == choose.charts.CHOSEN_RECIPE and "recipe" in r]
     assert len(trained) >= 2, "a choice rests on two or more training starts"
     for record in trained:
         assert record["generator_version"] == choose.charts.VARIED_VERSION, record["seed"]
         assert json.loads(json.dumps(choose.charts.RECIPE)) == record["recipe"], record["seed"]
+        full = choose.charts.SETTINGS["full"]
+        assert record["epochs"] == full["epochs"], record["seed"]
+        assert record["train_charts"] == full["split"][0] * len(choose.charts.CHART_TYPES), record["seed"]
 
 
 def test_validation_is_scored_only_for_models_of_this_generator_version(tmp_path):

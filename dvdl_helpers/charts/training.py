@@ -71,10 +71,10 @@ RECIPE = dict(
     label_smoothing=0.0,
 )
 #: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
-CHOSEN_RECIPE = "v11-persp-blur"
+CHOSEN_RECIPE = "v11-30-epochs"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
-    "full": dict(split=(800, 100, 100), heldout=100, epochs=20),
+    "full": dict(split=(800, 100, 100), heldout=100, epochs=30),
     "quick": dict(split=(90, 10, 15), heldout=10, epochs=8),
 }
 #: The real charts every choice is scored on (never the confirm halves: those are read once, at the end).
