@@ -69,3 +69,5 @@ def test_the_readme_quotes_the_cards_confirm_half_scores():
         quoted = f"{name} {score.value:.2f} ("
         assert quoted in readme, f"README.md should quote {quoted!r} (the model card's {source} confirm half)"
         assert f"{score.low:.2f}–{score.high:.2f}" in readme and f"{score.n} charts" in readme, source
+    chosen_on = [f"{card[f'{source} (choose half)'].value:.2f}" for source in ("vega-lite", "chartjs")]
+    assert f"on the halves used for choosing, {chosen_on[0]} and {chosen_on[1]}." in readme, chosen_on
