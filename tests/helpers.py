@@ -44,13 +44,15 @@ def load_script(path: Path) -> ModuleType:
     """Load the script at ``path`` as a module; its folder is on ``sys.path`` meanwhile, as when it runs.
 
     The benchmarks import their neighbour ``_common`` (and ``run_all`` imports ``measurements_page``) by
-    name: ``python benchmarks/bench_x.py`` puts ``benchmarks/`` first on ``sys.path``.
+    name: ``python benchmarks/bench_x.py`` puts ``benchmarks/`` first on ``sys.path``. The module is
+    registered in ``sys.modules`` under its name, as an import would: dataclasses look their module up there.
     """
     folder = str(path.parent)
     sys.path.insert(0, folder)
     try:
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
     finally:
         sys.path.remove(folder)
