@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -105,6 +106,37 @@ def header_times(
             text += f"; the long run (`FULL_RUN = True`) {learner_time(long_seconds[name] * scale)}"
         texts[name] = text
     return texts
+
+
+#: A learner's figure of time, as headers and :func:`learner_time` write it: "about 40 s", "about 2½ min".
+TIME_FIGURE = re.compile(r"about [\d½]+ (?:s|min)")
+
+
+def stale_headers(results: Path, notebooks: Sequence[Path]) -> list[str]:
+    """One line per notebook whose header states other times than its records give (the page's figures).
+
+    Headers are written by hand (a teacher's ``make bench`` on another machine must not break the tests),
+    so ``make bench`` names the ones to update instead.
+    """
+    expected = header_times(
+        read_json(results / QUICK_RECORD),
+        read_json(results / CAPPED_RECORD),
+        read_json(results / FULL_RUN_RECORD),
+        notebooks_with_long_run(notebooks),
+    )
+    lines = []
+    for path in notebooks:
+        if path.name not in expected:
+            continue
+        header = nbformat.read(path, as_version=4).cells[0].source
+        stated = TIME_FIGURE.findall(header.partition("**Estimated time.**")[2].partition("[measurements")[0])
+        measured = TIME_FIGURE.findall(expected[path.name])
+        if stated != measured:
+            lines.append(
+                f"{path.name}: the header says {', '.join(stated) or 'no time'}; "
+                f"the records give {', '.join(measured)}"
+            )
+    return lines
 
 
 def notebook_section(

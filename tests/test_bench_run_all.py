@@ -151,3 +151,26 @@ def test_the_classifier_section_comes_from_the_model_card(page):
     assert "| chartjs (confirm half) | 0.900 | 0.85–0.94 | 120 |" in lines
     assert any("7.0 min on a CPU" in line for line in lines)
     assert page.classifier_section(None) == [] and page.classify_section([]) == []
+
+
+def test_a_header_whose_times_differ_from_the_records_is_named(page, tmp_path):
+    import nbformat
+
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / page.QUICK_RECORD).write_text(json.dumps(_notebooks(a=20.0, b=30.0)))
+    (results / page.FULL_RUN_RECORD).write_text(json.dumps(_notebooks(a=60.0)))
+    notebooks = []
+    for name, said in (
+        ("a", "about 20 s on a 2-core laptop; the long run (`FULL_RUN = True`) about 5 min"),
+        ("b", "about 30 s on a 2-core laptop"),
+    ):
+        header = f"**Estimated time.** Study: 10 min · Run All: {said} ([measurements](m.md)). About 9 s."
+        code = "FULL_RUN = False" if name == "a" else "x = 1"
+        cells = [nbformat.v4.new_markdown_cell(header), nbformat.v4.new_code_cell(code)]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / f"{name}.ipynb")
+        notebooks.append(tmp_path / f"{name}.ipynb")
+    lines = page.stale_headers(results, notebooks)
+    assert lines == [
+        "a.ipynb: the header says about 20 s, about 5 min; the records give about 20 s, about 1 min"
+    ]
