@@ -56,15 +56,13 @@ def answer(folder: Path, classifier: charts.Classifier) -> Answers:
     images, labels, names = charts.load_prepared_charts(
         folder, size, **charts.preparation_of(classifier.network)
     )
-    probabilities = charts.type_probabilities(classifier.network, images, temperature=classifier.temperature)
     rows = {row["file"]: row for row in charts.read_csv(folder / "charts.csv")}
     kinds, files = charts.list_chart_folder(folder)  # the order load_prepared_charts read them in
     drawn = [rows[f"{kind}/{file.name}"] for kind, group in zip(kinds, files, strict=True) for file in group]
-    types = sorted(charts.CHART_TYPES)  # the columns of the probabilities
     return Answers(
         images,
         [names[label] for label in labels],
-        [types[best] for best in probabilities.argmax(axis=1)],
+        charts.predicted_types(classifier.network, images).tolist(),  # the best guess, as classify gives it
         [row["variant"] for row in drawn],
         [row["context"] for row in drawn],
     )
