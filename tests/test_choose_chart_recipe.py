@@ -2,20 +2,30 @@
 
 import json
 
+import pytest
 from helpers import TOOLS, load_script
 
 choose = load_script(TOOLS / "choose_chart_recipe.py")
 
 
-def test_an_experiments_saved_facts_keep_only_what_a_choice_may_read(tmp_path):
-    model = tmp_path / "recipe_s0.keras"
-    score = dict(value=0.9, low=0.8, high=0.95, n=100, confidence=0.95)
-    names = ("validation", "generated test", "held-out style", *choose.charts.CHOOSE_SETS)
-    model.with_suffix(".json").write_text(json.dumps(dict(seed=0, scores={name: score for name in names})))
-    choose.forget_test_scores(model)
-    facts = json.loads(model.with_suffix(".json").read_text())
-    assert set(facts["scores"]) == set(choose.CHOSEN_ON) and facts["seed"] == 0
-    assert "generated test" not in facts["scores"] and "held-out style" not in facts["scores"]
+@pytest.mark.slow
+def test_a_start_reads_validation_and_the_choose_halves_only(tmp_path, monkeypatch, capsys):
+    """The generated test charts and the held-out style are neither drawn nor scored while choosing."""
+    monkeypatch.setenv("DVDL_ARTIFACTS", str(tmp_path))
+    monkeypatch.setattr(choose, "RECORDS", tmp_path / "choices.jsonl")
+    assert choose.main(["tiny", "--seeds", "0", "--per-type", "10", "--epochs", "1"]) == 0
+    (record,) = [json.loads(line) for line in (tmp_path / "choices.jsonl").read_text().splitlines()]
+    assert set(record["scores"]) == set(choose.CHOSEN_ON) and record["seed"] == 0
+    facts = json.loads((tmp_path / "experiments" / "tiny_s0.json").read_text())
+    assert set(facts["scores"]) == set(choose.CHOSEN_ON)
+    drawn = {folder.name for folder in (tmp_path / "experiments").glob("charts-v*/*") if folder.is_dir()}
+    assert drawn and not any("heldout" in name for name in drawn), drawn
+    assert "generated test" not in capsys.readouterr().out
+
+
+def test_a_final_model_cannot_leave_the_tests_out():
+    with pytest.raises(ValueError, match="tests=True"):
+        choose.charts.train_classifier(10, 1, ship=True, tests=False)
 
 
 def test_the_recipe_options_reach_the_network():

@@ -364,6 +364,7 @@ def train_classifier(
     recipe: dict | None = None,
     final: bool = False,
     ship: bool = False,
+    tests: bool = True,
 ) -> TrainingResult:
     """Draw the charts (reused when drawn before), train with ``recipe``, calibrate, score, save the model.
 
@@ -373,15 +374,19 @@ def train_classifier(
     validation and test charts, the held-out style, and the choose half of each real-chart source (balanced
     accuracy over the seven types), each with its 95 % interval. ``final``: also read the confirm halves
     (only once the recipe is chosen); ``ship``: save as the course's shipped model (:mod:`.shipped`, no
-    optimizer state, with its card) instead of ``model_path``. Implies ``final``.
+    optimizer state, with its card) instead of ``model_path``. Implies ``final``. ``tests=False`` (while
+    choosing a recipe): the generated test charts and the held-out style are neither drawn nor scored.
     """
     recipe = recipe or RECIPE
     size, final = recipe["size"], final or ship
+    if final and not tests:
+        raise ValueError("a final or shipped model is scored on the test sets: leave tests=True")
     split, epochs, heldout = _split_and_epochs(per_type, epochs)
     folder = Path(data_dir) if data_dir else chart_data_dir(sum(split))
     heldout_dir = chart_data_dir(heldout, style="varied_heldout", root=folder.parent)
     start = time.perf_counter()
-    for where, count, style in ((folder, sum(split), "varied"), (heldout_dir, heldout, "varied_heldout")):
+    drawn = ((folder, sum(split), "varied"), (heldout_dir, heldout, "varied_heldout"))
+    for where, count, style in drawn[: 2 if tests else 1]:
         generate_dataset(where, count, seed=data_seed, style=style, jobs=jobs, progress=progress)
     images, labels, _ = load_prepared_charts(folder, size, color=bool(recipe.get("color")))
     draw_s = time.perf_counter() - start
@@ -389,10 +394,13 @@ def train_classifier(
     start = time.perf_counter()
     model = fit_classifier(images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress)
     train_s = time.perf_counter() - start
-    scores = score_on_generated_charts(model, images, labels, masks, heldout_dir, size)
+    validation = masks["val"]
+    if tests:
+        scores = score_on_generated_charts(model, images, labels, masks, heldout_dir, size)
+    else:
+        scores = {"validation": accuracy_interval(model, images[validation], labels[validation])}
     scores |= score_on_real_charts(model, size)
     calibrated = calibrate_on_choose_halves(model, size)
-    validation = masks["val"]
     calibrated["validation_temperature"] = round(
         calibration.fit_temperature(type_logits(model, images[validation]), labels[validation]), 3
     )
