@@ -232,6 +232,10 @@ def test_expand_inputs_walks_folders_once_skips_hidden_and_names_unlisted(tmp_pa
     names = [p.relative_to(top).as_posix() for p in real.expand_inputs([top])]
     assert names == ["a.png", os.fsdecode(b"caf\xe9.png"), "sub/b.JPG", "sub/deeper/c.ico"]
     assert real.expand_inputs([tmp_path / "missing.png"]) == [tmp_path / "missing.png"]  # named later
+    (tmp_path / "empty").mkdir()
+    unlisted = []
+    assert real.expand_inputs([tmp_path / "empty", top / "a.png"], unlisted=unlisted) == [top / "a.png"]
+    assert unlisted == [(tmp_path / "empty", real.NO_PICTURES)]
 
     scandir = os.scandir
 

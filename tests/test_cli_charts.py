@@ -119,6 +119,11 @@ def test_classify_exit_codes_and_odd_names(tiny_chart_model, tmp_path, capsys):
     assert cli.main(["classify", str(odd), *model]) == 0
     out = capsys.readouterr().out
     assert out.strip().endswith("caf\\xe9\\nnew.png") and len(out.splitlines()) == 1
+    (tmp_path / "nothing here").mkdir()  # a folder named beside a picture, with no picture in it, is named
+    assert cli.main(["classify", str(odd), str(tmp_path / "nothing here"), *model]) == 1
+    assert f"skipped: {tmp_path / 'nothing here'}: no pictures in this folder" in capsys.readouterr().err
+    assert cli.main(["classify", str(tmp_path / "nothing here"), *model]) == 2
+    assert "no pictures found in" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:
         cli.main(["classify", str(odd), *model, "--batch-size", "0"])
     assert usage.value.code == 2

@@ -35,6 +35,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "INPUT_SIZE",
     "MODEL_FILE",
+    "NO_PICTURES",
     "REAL_CHARTS_DIR",
     "ChartAnswer",
     "Classifier",
@@ -144,17 +145,29 @@ def prepare_files(
     return np.stack(images) if images else np.empty((0, size, size), np.uint8), done, problems
 
 
+#: The reason :func:`expand_inputs` gives for a named folder that holds no picture.
+NO_PICTURES = "no pictures in this folder"
+
+
 def expand_inputs(
     inputs: Sequence[Path | str], *, unlisted: list[tuple[Path, str]] | None = None
 ) -> list[Path]:
     """Files as given, folders replaced by the pictures in them (recursively, sorted, hidden ones skipped).
 
     Links to folders are followed, each folder walked once (a link loop ends there). A folder that cannot
-    be listed goes to ``unlisted`` as ``(folder, reason)`` if given, else a warning names it.
+    be listed goes to ``unlisted`` as ``(folder, reason)`` if given, else a warning names it; so does a
+    named folder with no picture in it (reason :data:`NO_PICTURES`), if ``unlisted`` is given.
     """
     files: list[Path] = []
     for item in map(Path, inputs):
-        files += _pictures_in(item, unlisted) if item.is_dir() else [item]
+        if not item.is_dir():
+            files.append(item)
+            continue
+        named = len(unlisted) if unlisted is not None else 0
+        found = _pictures_in(item, unlisted)
+        if not found and unlisted is not None and len(unlisted) == named:  # not already named unlistable
+            unlisted.append((item, NO_PICTURES))
+        files += found
     return files
 
 

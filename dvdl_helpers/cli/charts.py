@@ -63,7 +63,7 @@ def _generate(arguments: argparse.Namespace) -> int:
 def _classify(arguments: argparse.Namespace) -> int:
     unlisted: list[tuple[Path, str]] = []
     files = real.expand_inputs(arguments.inputs, unlisted=unlisted)
-    if not files and not unlisted:
+    if not files and all(reason == real.NO_PICTURES for _, reason in unlisted):
         print("no pictures found in", " ".join(map(_shown, arguments.inputs)), file=sys.stderr)
         return 2
     try:
