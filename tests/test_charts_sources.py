@@ -47,3 +47,14 @@ def test_score_has_an_interval():
     perfect = sources.score(charts, charts.types)
     assert perfect.value == 1.0 and perfect.n == len(charts.types)
     assert sources.score(charts, np.full(len(charts.types), "bar")).value < 0.2
+
+
+def test_load_in_context_places_each_chart_the_same_way_every_time():
+    plain = sources.load_source("chartjs", "choose", size=32)
+    placed = sources.load_in_context("chartjs", "slide", "choose", size=32)
+    assert placed.x.shape == plain.x.shape and list(placed.types) == list(plain.types)
+    assert placed.files == plain.files and not np.array_equal(placed.x, plain.x)
+    again = sources.load_in_context("chartjs", "slide", "choose", size=32)
+    assert np.array_equal(again.x, placed.x), "every model is asked about the same pictures"
+    with pytest.raises(ValueError, match="half must be one of"):
+        sources.load_in_context("chartjs", "slide", "other")

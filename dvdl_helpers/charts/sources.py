@@ -6,6 +6,10 @@ Chart.js's rendered test charts (``datasets/``, each with its license). Every ch
 half of both sources, per source. The **confirm** half is read once, at the end, for the score the course
 quotes: a score on charts that no choice looked at. The split is fixed: within each type, files are
 ordered by a seeded hash of their name and the first half (rounded up) chooses.
+
+:func:`load_in_context` places a half's charts in one of the generator's contexts (a spreadsheet, a
+slide, a window, a photo, a scan, a sketch) before preparing them: real marks and looks, in the
+surroundings that charts met in the wild often have and that neither source shows.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import paths, stats
+from .. import imageprep, paths, stats
 from .clean_look import CHART_TYPES
-from .real import INPUT_SIZE, balanced_accuracy, prepare_files
+from .context import place_in_context
+from .real import INPUT_SIZE, balanced_accuracy, prepare_chart, prepare_files
 
 #: source name -> folder with one sub-folder per type and labels.csv (file, type, ...)
 SOURCES = {
@@ -28,6 +33,7 @@ SOURCES = {
 }
 HALVES = ("choose", "confirm", "all")
 SPLIT_SEED = 2026  # fixed once; changing it would let the confirm half be looked at
+CONTEXT_SEED = 11  # the contexts that load_in_context draws: the same for every model it compares
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,15 +82,40 @@ def split_rows(rows: list[dict], seed: int = SPLIT_SEED) -> dict[str, list[dict]
     return halves
 
 
-def load_source(source: str, half: str = "choose", size: int = INPUT_SIZE, **options) -> RealCharts:
-    """One source's charts of one half (``choose``, ``confirm`` or ``all``), prepared as in training."""
+def rows_of_half(source: str, half: str) -> list[dict]:
+    """The ``labels.csv`` rows of one source's half (``choose``, ``confirm`` or ``all``)."""
     if half not in HALVES:
         raise ValueError(f"half must be one of {HALVES}, not {half!r}")
     rows = label_rows(source)
-    rows = rows if half == "all" else split_rows(rows)[half]
+    return rows if half == "all" else split_rows(rows)[half]
+
+
+def load_source(source: str, half: str = "choose", size: int = INPUT_SIZE, **options) -> RealCharts:
+    """One source's charts of one half (``choose``, ``confirm`` or ``all``), prepared as in training."""
+    rows = rows_of_half(source, half)
     x, files, problems = prepare_files([SOURCES[source] / row["file"] for row in rows], size, **options)
     if problems:
         raise OSError("\n".join(problems))
+    return RealCharts(source, half, x, np.array([row["type"] for row in rows]), files)
+
+
+def load_in_context(
+    source: str, context: str, half: str = "choose", size: int = INPUT_SIZE, **options
+) -> RealCharts:
+    """One source's half with every chart placed in ``context`` (see :mod:`.context`), then prepared.
+
+    Each chart's context is drawn from a seed of its own (:data:`CONTEXT_SEED` and its position), so that
+    every model is asked about the same pictures.
+    """
+    rows = rows_of_half(source, half)
+    files = [SOURCES[source] / row["file"] for row in rows]
+    placed = [
+        place_in_context(
+            imageprep.prepare_image(file, gray=False), context, np.random.default_rng([CONTEXT_SEED, i])
+        )
+        for i, file in enumerate(files)
+    ]
+    x = np.stack([prepare_chart(picture, size, **options) for picture in placed])
     return RealCharts(source, half, x, np.array([row["type"] for row in rows]), files)
 
 
