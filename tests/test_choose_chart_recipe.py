@@ -62,12 +62,28 @@ def test_the_chosen_recipe_is_the_one_its_records_measured():
         assert record["train_charts"] == full["split"][0] * len(choose.charts.CHART_TYPES), record["seed"]
 
 
-def test_validation_is_scored_only_for_models_of_this_generator_version(tmp_path):
+def test_validation_is_scored_only_for_models_that_never_trained_on_it(tmp_path):
     model = tmp_path / "recipe_s0.keras"
-    assert not choose.trained_on_this_generator(model), "no facts: unknown, so not scored"
-    for version, expected in (
-        (choose.charts.VARIED_VERSION, True),
-        (choose.charts.VARIED_VERSION - 1, False),
+    split = choose.charts.SETTINGS["full"]["split"]
+    assert not choose.validation_is_unseen(model, split), "no facts: unknown, so not scored"
+    trained = split[0] * len(choose.charts.CHART_TYPES)
+    for version, train_charts, expected in (
+        (choose.charts.VARIED_VERSION, trained, True),
+        (choose.charts.VARIED_VERSION - 1, trained, False),  # another version: other charts
+        (choose.charts.VARIED_VERSION, 2 * trained, False),  # more charts: maybe these validation charts
     ):
-        model.with_suffix(".json").write_text(json.dumps(dict(generator_version=version)))
-        assert choose.trained_on_this_generator(model) is expected
+        facts = dict(generator_version=version, train_charts=train_charts)
+        model.with_suffix(".json").write_text(json.dumps(facts))
+        assert choose.validation_is_unseen(model, split) is expected
+
+
+def test_in_context_scores_pool_the_contexts_per_source(tiny_chart_model, monkeypatch):
+    import keras
+
+    contexts = {name: choose.charts.context.CONTEXTS[name] for name in ("slide", "scan")}
+    monkeypatch.setattr(choose.charts.context, "CONTEXTS", contexts)
+    model = keras.models.load_model(tiny_chart_model, compile=False)
+    scores, per_context = choose.in_context_scores(model, 32)
+    assert set(scores) == {f"{source} (choose half, in context)" for source in choose.charts.sources.SOURCES}
+    assert all(set(values) == {"slide", "scan"} for values in per_context.values())
+    assert all(0 <= score.value <= 1 for score in scores.values())

@@ -4,11 +4,13 @@
         [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
         [--erase 0.5] [--zoom 0.2] [--mixup 0.2]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
+        [--in-context]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
 saves its model under ``artifacts/experiments/NAME_s<seed>.keras``; ``--evaluate`` scores saved models
 instead (several models: also their ensemble, the mean of their probabilities; ``--zoom-looks``: each
-model asked also at those zooms, a test-time augmentation). Every start appends one
+model asked also at those zooms, a test-time augmentation; ``--in-context``: also on the choose halves
+placed in each of the generator's contexts, ``charts.sources.load_in_context``). Every start appends one
 record to ``benchmarks/results/chart_choices.jsonl``: the recipe, the generator version, the seed, and the
 scores with their 95 % intervals (generated validation charts, and the choose half of each real-chart
 source, per source). The confirm halves are never read here.
@@ -116,24 +118,61 @@ def zoomed(x: np.ndarray, factor: float) -> np.ndarray:
     return out
 
 
-def trained_on_this_generator(model: Path) -> bool:
-    """Whether a saved experiment's facts say it was trained on charts of the current generator version."""
+def validation_is_unseen(model: Path, split: tuple[int, int, int]) -> bool:
+    """Whether a saved experiment's facts say it trained on this generator version's charts with ``split``.
+
+    Then the validation charts of ``split`` are charts it never trained on. Another version draws other
+    charts (another test); another split trains on other charts, maybe on these validation charts.
+    """
     facts = model.with_suffix(".json")
-    return facts.exists() and json.loads(facts.read_text()).get("generator_version") == charts.VARIED_VERSION
+    if not facts.exists():
+        return False
+    facts = json.loads(facts.read_text())
+    return facts.get("generator_version") == charts.VARIED_VERSION and facts.get("train_charts") == split[
+        0
+    ] * len(charts.CHART_TYPES)
+
+
+def in_context_scores(model, size: int) -> tuple[dict, dict]:
+    """Per source, the choose half placed in every context (pooled: balanced accuracy with an interval that
+    treats the contexts' copies of a chart as independent, so too narrow), and the score per context."""
+    scores, per_context = {}, {}
+    for source in charts.sources.SOURCES:
+        placed = [charts.sources.load_in_context(source, name, size=size) for name in charts.context.CONTEXTS]
+        answers = [charts.predicted_types(model, half.x) for half in placed]
+        per_context[source] = {
+            name: round(charts.sources.score(half, said).value, 3)
+            for name, half, said in zip(charts.context.CONTEXTS, placed, answers, strict=True)
+        }
+        pooled = dataclasses.replace(
+            placed[0],
+            x=np.concatenate([half.x for half in placed]),
+            types=np.concatenate([half.types for half in placed]),
+            files=[file for half in placed for file in half.files],
+        )
+        scores[f"{source} (choose half, in context)"] = charts.sources.score(pooled, np.concatenate(answers))
+    return scores, per_context
 
 
 def evaluate(
-    name: str, files: list[Path], zoom_looks: list[float] | None = None, data_dir: Path | None = None
+    name: str,
+    files: list[Path],
+    zoom_looks: list[float] | None = None,
+    data_dir: Path | None = None,
+    in_context: bool = False,
+    split: tuple[int, int, int] | None = None,
 ) -> None:
     """Score saved models (and, for several, their ensemble) on the choose halves, and on the generated
-    validation charts where ``data_dir`` holds them and every model was trained on that generator version
-    (its facts say so): another version's validation charts are another test."""
+    validation charts of ``split`` (default: the full setting's) where ``data_dir`` holds them and no model
+    trained on them (:func:`validation_is_unseen`). ``in_context``: also on the choose halves in context
+    (:func:`in_context_scores`)."""
     import keras
 
+    split = split or charts.SETTINGS["full"]["split"]
     validate = (
         data_dir is not None
         and (data_dir / "manifest.json").exists()
-        and all(trained_on_this_generator(file) for file in files)
+        and all(validation_is_unseen(file, split) for file in files)
     )
 
     models = [keras.models.load_model(file, compile=False) for file in files]
@@ -147,11 +186,14 @@ def evaluate(
         scores = charts.score_on_real_charts(model, size)
         if validate and model.input_shape[-1] == 1:
             images, labels, _ = charts.load_prepared_charts(data_dir, size)
-            validation = charts.split_by_index(labels, charts.SETTINGS["full"]["split"])["val"]
+            validation = charts.split_by_index(labels, split)["val"]
             scores = {
                 "validation": charts.accuracy_interval(model, images[validation], labels[validation])
             } | scores
         facts = dict(files=[str(f) for f in files]) | (dict(zoom_looks=zoom_looks) if zoom_looks else {})
+        if in_context:
+            placed, facts["contexts"] = in_context_scores(model, size)
+            scores |= placed
         record(name, seed, scores, **facts)
 
 
@@ -175,6 +217,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--zoom-looks", type=float, nargs="+", default=None, help="with --evaluate: also ask at these zooms"
     )
+    ap.add_argument(
+        "--in-context", action="store_true", help="with --evaluate: also the choose halves in each context"
+    )
     return ap
 
 
@@ -188,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     per_type = sum(split)
     data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
     if args.evaluate:
-        evaluate(args.name, args.evaluate, args.zoom_looks, data_dir)
+        evaluate(args.name, args.evaluate, args.zoom_looks, data_dir, args.in_context, split)
         return 0
     recipe = recipe_from(args)
     for seed in args.seeds:
