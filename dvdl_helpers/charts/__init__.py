@@ -13,7 +13,8 @@ those of four topical modules, whose names read with their module's and are reac
 - :mod:`.dataset`: either look written to a folder per type with ``charts.csv``, and read back;
 - :mod:`.real`: any picture prepared for the classifier, the shipped real charts, classifying files;
 - :mod:`.training`: the recipe, training, scoring and saving (``charts train``);
-- :mod:`.sources`: the real charts by source, each split into a choose and a confirm half;
+- :mod:`.sources`: the real charts by source, each split into a choose and a confirm half (and
+  placed in a context, for measuring);
   :mod:`.calibration`: temperature and "unsure"; :mod:`.shipped`: the classifier that ships, and its card.
 
 Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
