@@ -127,10 +127,8 @@ def validation_is_unseen(model: Path, split: tuple[int, int, int]) -> bool:
     facts = model.with_suffix(".json")
     if not facts.exists():
         return False
-    facts = json.loads(facts.read_text())
-    return facts.get("generator_version") == charts.VARIED_VERSION and facts.get("train_charts") == split[
-        0
-    ] * len(charts.CHART_TYPES)
+    facts, trained = json.loads(facts.read_text()), split[0] * len(charts.CHART_TYPES)
+    return facts.get("generator_version") == charts.VARIED_VERSION and facts.get("train_charts") == trained
 
 
 def in_context_scores(model, size: int) -> tuple[dict, dict]:
