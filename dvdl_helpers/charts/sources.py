@@ -99,6 +99,16 @@ def load_source(source: str, half: str = "choose", size: int = INPUT_SIZE, **opt
     return RealCharts(source, half, x, np.array([row["type"] for row in rows]), files)
 
 
+def chart_in_context(
+    file: Path | str, context: str, position: int, size: int = INPUT_SIZE, **options
+) -> np.ndarray:
+    """One chart placed in ``context`` as :func:`load_in_context` places the chart at ``position`` of its
+    half (its context is drawn from :data:`CONTEXT_SEED` and that position), then prepared."""
+    picture = imageprep.prepare_image(file, gray=False)
+    placed = place_in_context(picture, context, np.random.default_rng([CONTEXT_SEED, position]))
+    return prepare_chart(placed, size, **options)
+
+
 def load_in_context(
     source: str, context: str, half: str = "choose", size: int = INPUT_SIZE, **options
 ) -> RealCharts:
@@ -109,13 +119,7 @@ def load_in_context(
     """
     rows = rows_of_half(source, half)
     files = [SOURCES[source] / row["file"] for row in rows]
-    placed = [
-        place_in_context(
-            imageprep.prepare_image(file, gray=False), context, np.random.default_rng([CONTEXT_SEED, i])
-        )
-        for i, file in enumerate(files)
-    ]
-    x = np.stack([prepare_chart(picture, size, **options) for picture in placed])
+    x = np.stack([chart_in_context(file, context, i, size, **options) for i, file in enumerate(files)])
     return RealCharts(source, half, x, np.array([row["type"] for row in rows]), files)
 
 
