@@ -121,7 +121,9 @@ def test_classify_exit_codes_and_odd_names(tiny_chart_model, tmp_path, capsys):
     assert out.strip().endswith("caf\\xe9\\nnew.png") and len(out.splitlines()) == 1
     (tmp_path / "nothing here").mkdir()  # a folder named beside a picture, with no picture in it, is named
     assert cli.main(["classify", str(odd), str(tmp_path / "nothing here"), *model]) == 1
-    assert f"skipped: {tmp_path / 'nothing here'}: no pictures in this folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"skipped: {tmp_path / 'nothing here'}: no pictures in this folder" in err
+    assert "1 skipped (named above), 1 classified" in err  # a folder is no "file"
     assert cli.main(["classify", str(tmp_path / "nothing here"), *model]) == 2
     assert "no pictures found in" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:
@@ -146,4 +148,4 @@ def test_an_interrupted_run_keeps_what_it_printed(tiny_chart_model, chart_pictur
     args = ["classify", str(chart_pictures), "--model", str(tiny_chart_model), "--batch-size", "2"]
     assert cli.main(args) == 130
     out, err = capsys.readouterr()
-    assert len(out.splitlines()) == 2 and "interrupted after 2 of 4 files" in err  # the first batch
+    assert len(out.splitlines()) == 2 and "interrupted after 2 of 4 inputs" in err  # the first batch

@@ -100,12 +100,15 @@ def _classify(arguments: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         bar.close()
         done = counts["classified"] + counts["skipped"]
-        print(f"interrupted after {done} of {len(files)} files", file=sys.stderr)
+        print(f"interrupted after {done} of {len(files) + len(unlisted)} inputs", file=sys.stderr)
         return 130
     finally:
         bar.close()
     if arguments.format == "text" and counts["skipped"]:
-        print(f"{counts['skipped']} file(s) skipped, {counts['classified']} classified", file=sys.stderr)
+        # "skipped" counts folders that cannot be listed too: each was named above with its reason
+        print(
+            f"{counts['skipped']} skipped (named above), {counts['classified']} classified", file=sys.stderr
+        )
     return 2 if not counts["classified"] else 1 if counts["skipped"] else 0
 
 
