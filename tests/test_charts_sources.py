@@ -58,3 +58,14 @@ def test_load_in_context_places_each_chart_the_same_way_every_time():
     assert np.array_equal(again.x, placed.x), "every model is asked about the same pictures"
     with pytest.raises(ValueError, match="half must be one of"):
         sources.load_in_context("chartjs", "slide", "other")
+
+
+def test_pooled_score_resamples_charts_not_copies():
+    charts = sources.load_source("chartjs", "choose", size=16)
+    right, wrong = charts.types, np.full(len(charts.types), "bar")
+    once = sources.score(charts, np.where(np.arange(len(right)) % 2, right, wrong))
+    pooled = sources.pooled_score(charts, [np.where(np.arange(len(right)) % 2, right, wrong)] * 6)
+    assert pooled.value == pytest.approx(once.value) and pooled.n == once.n
+    assert (pooled.low, pooled.high) == pytest.approx((once.low, once.high))  # six copies: no more sure
+    halves = sources.pooled_score(charts, [right, wrong])  # every chart right in one look of two
+    assert halves.value == pytest.approx(np.mean([sources.score(charts, r).value for r in (right, wrong)]))

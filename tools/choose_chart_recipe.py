@@ -132,8 +132,8 @@ def validation_is_unseen(model: Path, split: tuple[int, int, int]) -> bool:
 
 
 def in_context_scores(model, size: int) -> tuple[dict, dict]:
-    """Per source, the choose half placed in every context (pooled: balanced accuracy with an interval that
-    treats the contexts' copies of a chart as independent, so too narrow), and the score per context."""
+    """Per source, the choose half placed in every context (pooled over the contexts, with an interval that
+    resamples charts: :func:`charts.sources.pooled_score`), and the score per context."""
     scores, per_context = {}, {}
     for source in charts.sources.SOURCES:
         placed = [charts.sources.load_in_context(source, name, size=size) for name in charts.context.CONTEXTS]
@@ -142,13 +142,7 @@ def in_context_scores(model, size: int) -> tuple[dict, dict]:
             name: round(charts.sources.score(half, said).value, 3)
             for name, half, said in zip(charts.context.CONTEXTS, placed, answers, strict=True)
         }
-        pooled = dataclasses.replace(
-            placed[0],
-            x=np.concatenate([half.x for half in placed]),
-            types=np.concatenate([half.types for half in placed]),
-            files=[file for half in placed for file in half.files],
-        )
-        scores[f"{source} (choose half, in context)"] = charts.sources.score(pooled, np.concatenate(answers))
+        scores[f"{source} (choose half, in context)"] = charts.sources.pooled_score(placed[0], answers)
     return scores, per_context
 
 

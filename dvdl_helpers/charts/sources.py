@@ -129,3 +129,19 @@ def score(charts: RealCharts, predicted: np.ndarray) -> stats.Interval:
     return stats.bootstrap_interval(
         charts.types[known], np.asarray(predicted)[known], lambda t, p: balanced_accuracy(t, p)
     )
+
+
+def pooled_score(charts: RealCharts, answers: list[np.ndarray]) -> stats.Interval:
+    """Balanced accuracy over several answers per chart (e.g. one per context), with a 95 % interval that
+    resamples *charts*, each with all its answers.
+
+    The copies of one chart are not independent (an odd chart is odd in every context), so resampling
+    the copies would give too narrow an interval; ``n`` is the number of charts.
+    """
+    known = charts.known
+    right = np.mean([np.asarray(said)[known] == charts.types[known] for said in answers], axis=0)
+
+    def mean_per_type(types: np.ndarray, share_right: np.ndarray) -> float:
+        return float(np.mean([share_right[types == kind].mean() for kind in np.unique(types)]))
+
+    return stats.bootstrap_interval(charts.types[known], right, mean_per_type)
