@@ -30,10 +30,11 @@ def test_a_final_model_cannot_leave_the_tests_out():
 
 def test_the_recipe_options_reach_the_network():
     options = ["--perspective", "0.2", "--blur", "0.5", "--mixup", "0.2", "--erase", "0.5", "--zoom", "0.2"]
+    options += ["--not-charts", "560"]
     recipe = choose.recipe_from(choose.parser().parse_args(["name", *options]))
     assert recipe["network"]["perspective"] == 0.2 and recipe["network"]["blur"] == 0.5
     assert recipe["network"]["erase"] == 0.5 and recipe["network"]["zoom"] == 0.2
-    assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"]
+    assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"] and recipe["not_charts"] == 560
     assert "mixup" not in choose.recipe_from(choose.parser().parse_args(["name"]))
 
 

@@ -2,9 +2,9 @@
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
         [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
-        [--erase 0.5] [--zoom 0.2] [--mixup 0.2]
+        [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
-        [--in-context]
+        [--in-context] [--unsure]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
 saves its model under ``artifacts/experiments/NAME_s<seed>.keras``; ``--evaluate`` scores saved models
@@ -46,6 +46,8 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["color"] = True
     if args.mixup:
         recipe["mixup"] = args.mixup
+    if args.not_charts:
+        recipe["not_charts"] = args.not_charts
     for option in ("perspective", "blur", "erase", "zoom"):
         if getattr(args, option):
             recipe["network"][option] = getattr(args, option)
@@ -146,6 +148,37 @@ def in_context_scores(model, size: int) -> tuple[dict, dict]:
     return scores, per_context
 
 
+def unsure_counts(model, size: int) -> dict:
+    """How often the "unsure" rule (temperature and threshold chosen on the choose halves, as for the shipped
+    model) answers unsure: for the gallery's choose-half box plots, the choose halves' charts of the seven
+    types, and 300 handwritten digits (real pictures that are no chart at all)."""
+    chosen = charts.calibrate_on_choose_halves(model, size)
+    probabilities = charts.calibration.probabilities
+
+    def unsure(images: np.ndarray) -> str:
+        logits = charts.type_logits(model, images)
+        said = charts.calibration.answers(
+            probabilities(logits, chosen["temperature"]),
+            chosen["threshold"],
+            best=probabilities(logits).argmax(1),
+        )
+        return f"{int(np.sum(said == charts.calibration.UNSURE))} of {len(said)}"
+
+    halves = [charts.sources.load_source(source, "choose", size) for source in charts.sources.SOURCES]
+    gallery = halves[0]
+    digits, _, problems = charts.prepare_files(
+        sorted((paths.REPO_ROOT / "datasets/hwd-digits").glob("*/*.png")), size
+    )
+    assert not problems, problems
+    return dict(
+        temperature=chosen["temperature"],
+        threshold=chosen["threshold"],
+        box=unsure(gallery.x[gallery.types == "box"]),
+        known=unsure(np.concatenate([half.x[half.known] for half in halves])),
+        digits=unsure(digits),
+    )
+
+
 def evaluate(
     name: str,
     files: list[Path],
@@ -153,11 +186,12 @@ def evaluate(
     data_dir: Path | None = None,
     in_context: bool = False,
     split: tuple[int, int, int] | None = None,
+    unsure: bool = False,
 ) -> None:
     """Score saved models (and, for several, their ensemble) on the choose halves, and on the generated
     validation charts of ``split`` (default: the full setting's) where ``data_dir`` holds them and no model
     trained on them (:func:`validation_is_unseen`). ``in_context``: also on the choose halves in context
-    (:func:`in_context_scores`)."""
+    (:func:`in_context_scores`); ``unsure``: also what the "unsure" rule catches (:func:`unsure_counts`)."""
     import keras
 
     split = split or charts.SETTINGS["full"]["split"]
@@ -186,6 +220,8 @@ def evaluate(
         if in_context:
             placed, facts["contexts"] = in_context_scores(model, size)
             scores |= placed
+        if unsure:
+            facts["unsure"] = unsure_counts(model, size)
         record(name, seed, scores, **facts)
 
 
@@ -205,12 +241,18 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--erase", type=float, default=None, help="models.chart_convnet's erase")
     ap.add_argument("--zoom", type=float, default=None, help="models.chart_convnet's zoom (default 0.1)")
     ap.add_argument("--mixup", type=float, default=None, help="mixup's alpha (one-hot targets blended)")
+    ap.add_argument(
+        "--not-charts", type=int, default=None, help="pictures of none of the types, trained as 1/7 each"
+    )
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     ap.add_argument(
         "--zoom-looks", type=float, nargs="+", default=None, help="with --evaluate: also ask at these zooms"
     )
     ap.add_argument(
         "--in-context", action="store_true", help="with --evaluate: also the choose halves in each context"
+    )
+    ap.add_argument(
+        "--unsure", action="store_true", help="with --evaluate: also what the 'unsure' rule catches"
     )
     return ap
 
@@ -225,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     per_type = sum(split)
     data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
     if args.evaluate:
-        evaluate(args.name, args.evaluate, args.zoom_looks, data_dir, args.in_context, split)
+        evaluate(args.name, args.evaluate, args.zoom_looks, data_dir, args.in_context, split, args.unsure)
         return 0
     recipe = recipe_from(args)
     for seed in args.seeds:

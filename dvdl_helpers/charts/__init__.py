@@ -1,8 +1,9 @@
 """Chart pictures drawn from data you control, and a classifier of real charts' types (notebooks 05, 06).
 
 One face: ``charts.X`` reaches every public name of the modules below (each module's ``__all__``), except
-those of four topical modules, whose names read with their module's and are reached as
-``charts.calibration.X``, ``charts.context.X``, ``charts.shipped.X`` and ``charts.sources.X``.
+those of five topical modules, whose names read with their module's and are reached as
+``charts.calibration.X``, ``charts.context.X``, ``charts.not_charts.X``, ``charts.shipped.X`` and
+``charts.sources.X``.
 
 - the clean look (:mod:`.clean_look`, styles ``"train"`` and ``"heldout"``): notebook 06's charts and
   probes;
@@ -15,7 +16,8 @@ those of four topical modules, whose names read with their module's and are reac
 - :mod:`.training`: the recipe, training, scoring and saving (``charts train``);
 - :mod:`.sources`: the real charts by source, each split into a choose and a confirm half (and
   placed in a context, for measuring);
-  :mod:`.calibration`: temperature and "unsure"; :mod:`.shipped`: the classifier that ships, and its card.
+  :mod:`.calibration`: temperature and "unsure"; :mod:`.not_charts`: pictures of none of the types, to
+  train "unsure"; :mod:`.shipped`: the classifier that ships, and its card.
 
 Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
 """
@@ -29,6 +31,7 @@ from . import (
     dataset,
     drawing,
     layout,
+    not_charts,
     real,
     shipped,
     sources,
@@ -47,7 +50,7 @@ from .training import *  # noqa: F403
 #: The modules whose every public name ``charts.X`` reaches.
 FLAT_MODULES = (chart_kinds, clean_look, dataset, drawing, layout, real, tool_looks, training)
 #: The modules reached by their name, ``charts.<module>.X``.
-TOPICAL_MODULES = (calibration, context, shipped, sources)
+TOPICAL_MODULES = (calibration, context, not_charts, shipped, sources)
 
 __all__ = [
     *(module.__name__.rsplit(".", 1)[-1] for module in TOPICAL_MODULES),

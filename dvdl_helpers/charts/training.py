@@ -21,6 +21,7 @@ from . import calibration, shipped, sources
 from .chart_kinds import VARIED_VERSION
 from .clean_look import CHART_TYPES
 from .dataset import generate_dataset
+from .not_charts import load_not_charts
 from .real import (
     INPUT_SIZE,
     load_prepared_charts,
@@ -129,8 +130,9 @@ def build_and_compile(steps: int, recipe: dict | None = None):
 
 
 def _one_hot(recipe: dict) -> bool:
-    """Whether training feeds one-hot targets (label smoothing or mixup blend them)."""
-    return bool(recipe.get("label_smoothing") or recipe.get("mixup"))
+    """Whether training feeds one-hot targets (label smoothing or mixup blend them; pictures of none of
+    the types have the target 1/7 for each)."""
+    return bool(recipe.get("label_smoothing") or recipe.get("mixup") or recipe.get("not_charts"))
 
 
 def _mixed_batches(x: np.ndarray, y: np.ndarray, batch_size: int, alpha: float, seed: int):
@@ -200,8 +202,13 @@ def fit_classifier(
     recipe: dict | None = None,
     seed: int = 0,
     progress: bool = True,
+    not_charts: np.ndarray | None = None,
 ):
-    """Train a new classifier on ``images[masks["train"]]`` (validated on ``masks["val"]``); return it."""
+    """Train a new classifier on ``images[masks["train"]]`` (validated on ``masks["val"]``); return it.
+
+    ``not_charts``: prepared pictures of none of the types (:mod:`.not_charts`), trained with the target
+    1/7 for every type (outlier exposure; the recipe's ``not_charts`` asks for them).
+    """
     import keras
 
     from .. import models
@@ -210,15 +217,21 @@ def fit_classifier(
     x = network_input(images)
     y = keras.utils.to_categorical(labels, len(CHART_TYPES)) if _one_hot(recipe) else labels
     train, val = masks["train"], masks["val"]
-    batches = int(np.ceil(train.sum() / recipe["batch_size"]))
+    x_train, y_train = x[train], y[train]
+    if not_charts is not None and len(not_charts):
+        x_train = np.concatenate([x_train, network_input(not_charts)])
+        y_train = np.concatenate(
+            [y_train, np.full((len(not_charts), len(CHART_TYPES)), 1 / len(CHART_TYPES))]
+        )
+    batches = int(np.ceil(len(x_train) / recipe["batch_size"]))
     keras.utils.set_random_seed(seed)
     model = build_and_compile(epochs * batches, recipe)
-    models.build_for_fit(model, (x[train], y[train]))  # fit then traces its step once, not twice
+    models.build_for_fit(model, (x_train, y_train))  # fit then traces its step once, not twice
     if recipe.get("mixup"):
-        mixed = _mixed_batches(x[train], y[train], recipe["batch_size"], recipe["mixup"], seed)
+        mixed = _mixed_batches(x_train, y_train, recipe["batch_size"], recipe["mixup"], seed)
         data = dict(x=mixed, shuffle=False)  # the batches are shuffled anew each epoch
     else:
-        data = dict(x=x[train], y=y[train], batch_size=recipe["batch_size"])
+        data = dict(x=x_train, y=y_train, batch_size=recipe["batch_size"])
     model.fit(
         **data,
         validation_data=(x[val], y[val]),
@@ -389,10 +402,14 @@ def train_classifier(
     for where, count, style in drawn[: 2 if tests else 1]:
         generate_dataset(where, count, seed=data_seed, style=style, jobs=jobs, progress=progress)
     images, labels, _ = load_prepared_charts(folder, size, color=bool(recipe.get("color")))
+    count = recipe.get("not_charts")
+    others = load_not_charts(count, size, data_seed, root=folder.parent) if count else None
     draw_s = time.perf_counter() - start
     masks = split_by_index(labels, split)
     start = time.perf_counter()
-    model = fit_classifier(images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress)
+    model = fit_classifier(
+        images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress, not_charts=others
+    )
     train_s = time.perf_counter() - start
     validation = masks["val"]
     if tests:
