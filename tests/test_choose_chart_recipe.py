@@ -34,7 +34,8 @@ def test_the_recipe_options_reach_the_network():
     recipe = choose.recipe_from(choose.parser().parse_args(["name", *options]))
     assert recipe["network"]["perspective"] == 0.2 and recipe["network"]["blur"] == 0.5
     assert recipe["network"]["erase"] == 0.5 and recipe["network"]["zoom"] == 0.2
-    assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"] and recipe["not_charts"] == 560
+    assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"]
+    assert recipe["not_charts"] == 560
     assert "mixup" not in choose.recipe_from(choose.parser().parse_args(["name"]))
 
 
