@@ -9,7 +9,7 @@ from dvdl_helpers import charts
 from dvdl_helpers.charts import not_charts
 
 
-@pytest.mark.parametrize("kind", list(not_charts.KINDS))
+@pytest.mark.parametrize("kind", list(not_charts.DRAWINGS))
 def test_every_kind_draws_a_picture(kind):
     picture = not_charts.draw_not_chart(kind, np.random.default_rng(3), size_px=64)
     assert picture.mode == "RGB" and min(picture.size) >= 32

@@ -3,7 +3,7 @@
 A classifier trained on seven types answers one of them for *any* picture: a map, a table, a photo.
 *Outlier exposure* (Hendrycks et al., 2019) adds pictures of none of the types to training, with the
 target "every type equally likely" (1/7 each): the network learns to spread its probability on what it
-never learned, so the "unsure" threshold can catch it. :data:`KINDS` are the pictures drawn here: pages
+never learned, so the "unsure" threshold can catch it. :data:`DRAWINGS` are the pictures drawn here: pages
 of text, tables, heatmaps, maps, networks, box-and-arrow diagrams and photo-like scenes, some in a
 context (:mod:`.context`) as charts are. Box plots and violin plots are never drawn: the gallery's box
 plots test "none of these", and a look-alike here would turn that test into a training example.
@@ -26,7 +26,7 @@ from .context import place_in_context, sample_context
 from .drawing import render
 from .real import INPUT_SIZE, prepare_chart
 
-__all__ = ["KINDS", "VERSION", "draw_not_chart", "draw_not_charts", "load_not_charts"]
+__all__ = ["DRAWINGS", "VERSION", "draw_not_chart", "draw_not_charts", "load_not_charts"]
 
 #: bump when the drawings change: cached sets of an older version are drawn again
 VERSION = 1
@@ -146,7 +146,7 @@ def _blob(rng: np.random.Generator):
 
 
 #: name -> drawing on empty axes, with its own random choices
-KINDS: dict[str, Callable[[Axes, np.random.Generator], None]] = {
+DRAWINGS: dict[str, Callable[[Axes, np.random.Generator], None]] = {
     "text": _text,
     "table": _table,
     "heatmap": _heatmap,
@@ -158,19 +158,19 @@ KINDS: dict[str, Callable[[Axes, np.random.Generator], None]] = {
 
 
 def draw_not_chart(kind: str, rng: np.random.Generator, size_px: int = 128) -> Image.Image:
-    """One picture of ``kind`` (a key of :data:`KINDS`), sometimes in a context, as an RGB image."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    """One picture of ``kind`` (a key of :data:`DRAWINGS`), sometimes in a context, as an RGB image."""
+    if kind not in DRAWINGS:
+        raise ValueError(f"unknown kind {kind!r}: choose one of {', '.join(DRAWINGS)}")
     width = float(rng.uniform(0.8, 1.4))  # aspect ratios of charts
     fig = Figure(figsize=(width * size_px / 100, size_px / 100), dpi=100)
     FigureCanvasAgg(fig)
-    KINDS[kind](fig.add_subplot(), rng)
+    DRAWINGS[kind](fig.add_subplot(), rng)
     return place_in_context(Image.fromarray(render(fig)), sample_context(rng), rng)
 
 
 def draw_not_charts(count: int, size: int = INPUT_SIZE, seed: int = 0) -> np.ndarray:
     """``count`` prepared pictures (N×size×size uint8), the kinds in turn, each from its own seed."""
-    kinds = list(KINDS)
+    kinds = list(DRAWINGS)
     return np.stack(
         [
             prepare_chart(draw_not_chart(kinds[i % len(kinds)], np.random.default_rng([seed, i])), size)
