@@ -134,6 +134,7 @@ def _photo(ax: Axes, rng: np.random.Generator) -> None:
 
 
 def _blob(rng: np.random.Generator):
+    """A soft ellipse somewhere on the 64×64 scene of :func:`_photo`."""
     from matplotlib.patches import Ellipse
 
     return Ellipse(
