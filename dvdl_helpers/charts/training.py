@@ -402,8 +402,8 @@ def train_classifier(
     for where, count, style in drawn[: 2 if tests else 1]:
         generate_dataset(where, count, seed=data_seed, style=style, jobs=jobs, progress=progress)
     images, labels, _ = load_prepared_charts(folder, size, color=bool(recipe.get("color")))
-    count = recipe.get("not_charts")
-    others = load_not_charts(count, size, data_seed, root=folder.parent) if count else None
+    wanted = recipe.get("not_charts")  # pictures of none of the types, drawn once and kept beside the charts
+    others = load_not_charts(wanted, size, data_seed, root=folder.parent) if wanted else None
     draw_s = time.perf_counter() - start
     masks = split_by_index(labels, split)
     start = time.perf_counter()
