@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dvdl_helpers import charts
-from dvdl_helpers.charts import not_charts
+from dvdl_helpers.charts import not_charts, training
 
 
 @pytest.mark.parametrize("kind", list(not_charts.DRAWINGS))
@@ -35,3 +35,5 @@ def test_training_with_pictures_of_no_type_gives_them_even_targets():
     others = rng.integers(0, 255, (4, 16, 16), dtype=np.uint8)
     model = charts.fit_classifier(images, labels, masks, 1, recipe=recipe, progress=False, not_charts=others)
     assert model.loss.name == "categorical_crossentropy" and model.output_shape == (None, 7)
+    x, y = training._with_not_charts(np.zeros((2, 16, 16, 1)), np.eye(7)[:2], others)
+    assert x.shape == (6, 16, 16, 1) and np.allclose(y[2:], 1 / 7) and np.array_equal(y[:2], np.eye(7)[:2])

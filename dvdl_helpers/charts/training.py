@@ -135,6 +135,16 @@ def _one_hot(recipe: dict) -> bool:
     return bool(recipe.get("label_smoothing") or recipe.get("mixup") or recipe.get("not_charts"))
 
 
+def _with_not_charts(
+    x: np.ndarray, y: np.ndarray, not_charts: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Network inputs and one-hot targets, with the pictures of no type appended at 1/7 for each type."""
+    if not_charts is None or not len(not_charts):
+        return x, y
+    even = np.full((len(not_charts), len(CHART_TYPES)), 1 / len(CHART_TYPES), dtype=y.dtype)
+    return np.concatenate([x, network_input(not_charts)]), np.concatenate([y, even])
+
+
 def _mixed_batches(x: np.ndarray, y: np.ndarray, batch_size: int, alpha: float, seed: int):
     """Shuffled batches of ``x`` and one-hot ``y``, each blended with itself in another order (mixup).
 
@@ -217,12 +227,7 @@ def fit_classifier(
     x = network_input(images)
     y = keras.utils.to_categorical(labels, len(CHART_TYPES)) if _one_hot(recipe) else labels
     train, val = masks["train"], masks["val"]
-    x_train, y_train = x[train], y[train]
-    if not_charts is not None and len(not_charts):
-        x_train = np.concatenate([x_train, network_input(not_charts)])
-        y_train = np.concatenate(
-            [y_train, np.full((len(not_charts), len(CHART_TYPES)), 1 / len(CHART_TYPES))]
-        )
+    x_train, y_train = _with_not_charts(x[train], y[train], not_charts)
     batches = int(np.ceil(len(x_train) / recipe["batch_size"]))
     keras.utils.set_random_seed(seed)
     model = build_and_compile(epochs * batches, recipe)
