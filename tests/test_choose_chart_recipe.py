@@ -89,3 +89,12 @@ def test_in_context_scores_pool_the_contexts_per_source(tiny_chart_model, monkey
     assert set(scores) == {f"{source} (choose half, in context)" for source in choose.charts.sources.SOURCES}
     assert all(set(values) == {"slide", "scan"} for values in per_context.values())
     assert all(0 <= score.value <= 1 for score in scores.values())
+
+
+def test_unsure_counts_ask_as_classify_does(tiny_chart_model):
+    import keras
+
+    model = keras.models.load_model(tiny_chart_model, compile=False)
+    counts = choose.unsure_counts(model, int(model.input_shape[1]))
+    assert [counts[what].split(" of ")[1] for what in ("box", "known", "digits")] == ["7", "243", "300"]
+    assert 0 < counts["threshold"] < 1 and counts["temperature"] > 0

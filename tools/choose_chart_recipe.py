@@ -150,32 +150,28 @@ def in_context_scores(model, size: int) -> tuple[dict, dict]:
 
 def unsure_counts(model, size: int) -> dict:
     """How often the "unsure" rule (temperature and threshold chosen on the choose halves, as for the shipped
-    model) answers unsure: for the gallery's choose-half box plots, the choose halves' charts of the seven
-    types, and 300 handwritten digits (real pictures that are no chart at all)."""
-    chosen = charts.calibrate_on_choose_halves(model, size)
-    probabilities = charts.calibration.probabilities
+    model) answers unsure, asked as ``dvdl-charts classify`` asks: for the gallery's choose-half box plots,
+    the choose halves' charts of the seven types, and 300 handwritten digits (real pictures of no chart)."""
+    from dvdl_helpers import data
 
-    def unsure(images: np.ndarray) -> str:
-        logits = charts.type_logits(model, images)
-        said = charts.calibration.answers(
-            probabilities(logits, chosen["temperature"]),
-            chosen["threshold"],
-            best=probabilities(logits).argmax(1),
-        )
-        return f"{int(np.sum(said == charts.calibration.UNSURE))} of {len(said)}"
+    chosen = charts.calibrate_on_choose_halves(model, size)
+    classifier = charts.Classifier(model, "an experiment", chosen["temperature"], chosen["threshold"])
+
+    def unsure(files: list[Path]) -> str:
+        answers = list(charts.iter_classify(files, classifier))
+        assert not any(answer.problem for answer in answers), [answer.problem for answer in answers]
+        return f"{sum(answer.unsure for answer in answers)} of {len(answers)}"
 
     halves = [charts.sources.load_source(source, "choose", size) for source in charts.sources.SOURCES]
     gallery = halves[0]
-    digits, _, problems = charts.prepare_files(
-        sorted((paths.REPO_ROOT / "datasets/hwd-digits").glob("*/*.png")), size
-    )
-    assert not problems, problems
     return dict(
         temperature=chosen["temperature"],
         threshold=chosen["threshold"],
-        box=unsure(gallery.x[gallery.types == "box"]),
-        known=unsure(np.concatenate([half.x[half.known] for half in halves])),
-        digits=unsure(digits),
+        box=unsure([file for file, kind in zip(gallery.files, gallery.types, strict=True) if kind == "box"]),
+        known=unsure(
+            [file for half in halves for file, known in zip(half.files, half.known, strict=True) if known]
+        ),
+        digits=unsure(data.load_real_digits().paths),
     )
 
 
