@@ -4,7 +4,7 @@
         [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
         [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
-        [--in-context] [--unsure]
+        [--in-context] [--unsure] [--by-type]
 
 Each start trains with ``charts.train_classifier`` (the full setting unless told otherwise) and
 saves its model under ``artifacts/experiments/NAME_s<seed>.keras``; ``--evaluate`` scores saved models
@@ -175,6 +175,24 @@ def unsure_counts(model, size: int) -> dict:
     )
 
 
+def right_by_type(model, size: int) -> dict:
+    """Per choose half and type, how many of its charts the model names right: ``[right, charts]``.
+
+    Balanced accuracy weighs every type alike, so a type with five charts moves it as much as one with
+    thirty: this shows which charts a difference between recipes comes from.
+    """
+    counts = {}
+    for source in charts.sources.SOURCES:
+        half = charts.sources.load_source(source, "choose", size)
+        said = np.asarray(charts.predicted_types(model, half.x))
+        counts[f"{source} (choose half)"] = {
+            kind: [int(np.sum(said[half.types == kind] == kind)), int(np.sum(half.types == kind))]
+            for kind in charts.CHART_TYPES
+            if np.any(half.types == kind)
+        }
+    return counts
+
+
 def evaluate(
     name: str,
     files: list[Path],
@@ -183,11 +201,13 @@ def evaluate(
     in_context: bool = False,
     split: tuple[int, int, int] | None = None,
     unsure: bool = False,
+    by_type: bool = False,
 ) -> None:
     """Score saved models (and, for several, their ensemble) on the choose halves, and on the generated
     validation charts of ``split`` (default: the full setting's) where ``data_dir`` holds them and no model
     trained on them (:func:`validation_is_unseen`). ``in_context``: also on the choose halves in context
-    (:func:`in_context_scores`); ``unsure``: also what the "unsure" rule catches (:func:`unsure_counts`)."""
+    (:func:`in_context_scores`); ``unsure``: also what the "unsure" rule catches (:func:`unsure_counts`);
+    ``by_type``: also the charts named right per type (:func:`right_by_type`)."""
     import keras
 
     split = split or charts.SETTINGS["full"]["split"]
@@ -218,6 +238,8 @@ def evaluate(
             scores |= placed
         if unsure:
             facts["unsure"] = unsure_counts(model, size)
+        if by_type:
+            facts["by_type"] = right_by_type(model, size)
         record(name, seed, scores, **facts)
 
 
@@ -250,6 +272,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--unsure", action="store_true", help="with --evaluate: also what the 'unsure' rule catches"
     )
+    ap.add_argument(
+        "--by-type", action="store_true", help="with --evaluate: also the charts named right per type"
+    )
     return ap
 
 
@@ -263,7 +288,16 @@ def main(argv: list[str] | None = None) -> int:
     per_type = sum(split)
     data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
     if args.evaluate:
-        evaluate(args.name, args.evaluate, args.zoom_looks, data_dir, args.in_context, split, args.unsure)
+        evaluate(
+            args.name,
+            args.evaluate,
+            args.zoom_looks,
+            data_dir,
+            args.in_context,
+            split,
+            args.unsure,
+            args.by_type,
+        )
         return 0
     recipe = recipe_from(args)
     for seed in args.seeds:
