@@ -93,6 +93,19 @@ def test_unsure_below_the_models_threshold_and_which_model_answered(tiny_chart_m
         facts.unlink()
 
 
+def test_unsure_below_sets_another_threshold(tiny_chart_model, chart_pictures, capsys):
+    picture, model = str(chart_pictures / "a_transparent.png"), ["--model", str(tiny_chart_model)]
+    assert cli.main(["classify", picture, *model, "--unsure-below", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert out.split()[0] == "unsure" and "'unsure' below 100%" in err  # the best guess in brackets
+    assert cli.main(["classify", picture, *model, "--unsure-below", "0"]) == 0
+    assert capsys.readouterr().out.split()[0] in charts.CHART_TYPES  # 0: never unsure
+    for wrong in ("1.5", "-0.1", "half"):
+        with pytest.raises(SystemExit):
+            cli.main(["classify", picture, *model, "--unsure-below", wrong])
+        assert "a probability from 0 to 1" in capsys.readouterr().err
+
+
 def test_the_shipped_model_answers_unless_another_is_named():
     from dvdl_helpers.charts import shipped
 

@@ -2,6 +2,7 @@
 
 python -m dvdl_helpers.charts generate OUTPUT_DIR --per-type 1000 [--style varied] [--size 128 128]
 python -m dvdl_helpers.charts classify IMAGE_OR_FOLDER... [--model PATH] [--format text|csv|jsonl]
+    [--unsure-below P]
 python -m dvdl_helpers.charts train [--per-type 1500] [--epochs 16] [--model PATH]
 """
 
@@ -27,7 +28,8 @@ from ..charts import dataset, real
 FORMATS = ("text", "csv", "jsonl")
 CLASSIFY_EPILOG = """\
 model: the one that ships with the course, unless --model names another; its answers below its 'unsure'
-threshold (from its model card) read 'unsure (bar?)': the best guess, not trusted.
+threshold (from its model card; --unsure-below sets another, 0 for none) read 'unsure (bar?)': the best
+guess, not trusted. A higher threshold doubts more pictures that are no chart, and more real charts too.
 
 output: text prints 'type  probability  file' per picture on stdout and 'skipped: file: reason' on
 stderr; csv and jsonl print one row per file on stdout, skipped ones included (their 'problem' column
@@ -68,6 +70,8 @@ def _classify(arguments: argparse.Namespace) -> int:
         return 2
     try:
         classifier = real.open_classifier(arguments.model)
+        if arguments.unsure_below is not None:
+            classifier = dataclasses.replace(classifier, threshold=arguments.unsure_below)
         answers = real.iter_classify(files, classifier, batch_size=arguments.batch_size)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
@@ -151,6 +155,17 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _probability(text: str) -> float:
+    """An argument that must be a probability, from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"a probability from 0 to 1, not {text!r}")
+    return value
+
+
 def _shown(path: Path | str) -> str:
     """A file name as text: bytes that are not UTF-8 as \\xNN, control characters (a newline) escaped."""
     text = os.fsencode(path).decode("utf-8", "backslashreplace")
@@ -211,6 +226,13 @@ def _classify_options(classify: argparse.ArgumentParser) -> None:
         type=_positive,
         default=real.CLASSIFY_BATCH,
         help=f"pictures read and classified at a time; memory grows with it (default {real.CLASSIFY_BATCH})",
+    )
+    classify.add_argument(
+        "--unsure-below",
+        type=_probability,
+        default=None,
+        metavar="P",
+        help="answer 'unsure' below this calibrated probability (default: the model's own threshold)",
     )
     classify.add_argument(
         "--quiet", action="store_true", help="no progress bar (none when stderr is no terminal)"
