@@ -251,3 +251,17 @@ def test_expand_inputs_walks_folders_once_skips_hidden_and_names_unlisted(tmp_pa
         os.fsdecode(b"caf\xe9.png"),
     ]
     assert unlisted == [(top / "sub", "cannot list this folder: unreadable: permission denied")]
+
+
+def test_classifier_answer_is_the_unsure_rule_of_calibration(tiny_chart_model):
+    network = real.load_classifier(tiny_chart_model)
+    size = int(network.input_shape[1])
+    images = np.random.default_rng(3).integers(0, 256, (12, size, size), dtype=np.uint8)
+    logits = real.type_logits(network, images)
+    probabilities = charts.calibration.probabilities(logits, 1.7)
+    best = charts.calibration.probabilities(logits).argmax(1)
+    threshold = float(np.median(probabilities[np.arange(12), best]))  # some sure, some not
+    kinds, sure, unsure = real.Classifier(network, "test", 1.7, threshold).answer(images)
+    said = charts.calibration.answers(probabilities, threshold, best=best)
+    assert (np.where(unsure, charts.calibration.UNSURE, kinds) == said).all() and 0 < unsure.sum() < 12
+    assert sure == pytest.approx(probabilities[np.arange(12), best])

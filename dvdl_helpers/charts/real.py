@@ -325,6 +325,15 @@ class Classifier:
     temperature: float = 1.0  # divides the logits (calibration.py)
     threshold: float = 0.0  # below this probability the answer is "unsure" (0: never)
 
+    def answer(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Prepared pictures → each one's type, its calibrated probability, and whether that is "unsure".
+
+        The type is the network's own best answer (the temperature never changes it); "unsure" means
+        that its probability is below the threshold. The one place where the course applies the rule.
+        """
+        best, sure = calibration.answer_and_confidence(type_logits(self.network, images), self.temperature)
+        return np.array(sorted(CHART_TYPES))[best], sure, sure < self.threshold
+
 
 def open_classifier(model=None) -> Classifier:
     """The classifier to answer with: the shipped model (``None``), a ``.keras`` file, or a Keras model.
@@ -389,7 +398,7 @@ def iter_classify(
 
 def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: int) -> Iterator[ChartAnswer]:
     """The answers of :func:`iter_classify`, batch after batch."""
-    model, names = classifier.network, sorted(CHART_TYPES)
+    model = classifier.network
     size, options = int(model.input_shape[1]), preparation_of(model)
     while batch := list(itertools.islice(files, batch_size)):
         read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size, **options)))
@@ -399,13 +408,12 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
         good = [i for i in good if i not in blank]
         answers = {}
         if good:
-            logits = type_logits(model, np.stack([read[i][1] for i in good]))
-            best, sure = calibration.answer_and_confidence(logits, classifier.temperature)
-            answers = {i: (names[b], float(p)) for i, b, p in zip(good, best, sure, strict=True)}
+            kinds, sure, unsure = classifier.answer(np.stack([read[i][1] for i in good]))
+            answers = {i: (str(kinds[j]), float(sure[j]), bool(unsure[j])) for j, i in enumerate(good)}
         for i, (file, result) in enumerate(read):
             if i in answers:
-                kind, probability = answers[i]
-                yield ChartAnswer(file, kind, probability, unsure=probability < classifier.threshold)
+                kind, probability, unsure = answers[i]
+                yield ChartAnswer(file, kind, probability, unsure=unsure)
             elif i in blank:
                 yield ChartAnswer(file, problem="blank: a single colour, nothing drawn to classify")
             else:

@@ -24,6 +24,7 @@ from .dataset import generate_dataset
 from .not_charts import load_not_charts
 from .real import (
     INPUT_SIZE,
+    Classifier,
     load_prepared_charts,
     network_input,
     preparation_of,
@@ -302,14 +303,13 @@ def score_confirm_halves(model, size: int, temperature: float, threshold: float)
     """The final read of the confirm halves: balanced accuracy with its interval per source, and what the
     "unsure" rule does there (its score, how many box plots it flags, how many known charts it doubts)."""
     scores, rejects = {}, {}
+    classifier = Classifier(model, "the confirm halves' read", temperature, threshold)
     for source in sources.SOURCES:
         charts = sources.load_source(source, "confirm", size, **preparation_of(model))
-        logits = type_logits(model, charts.x)
-        best, _ = calibration.answer_and_confidence(logits)  # the network's answer: no temperature moves it
-        said = calibration.answers(calibration.probabilities(logits, temperature), threshold, best=best)
+        types, _, unsure = classifier.answer(charts.x)  # as dvdl-charts classify answers
+        said = np.where(unsure, calibration.UNSURE, types)
         name = f"{source} (confirm half)"
-        scores[name] = sources.score(charts, np.array(sorted(CHART_TYPES))[best])
-        unsure = said == calibration.UNSURE
+        scores[name] = sources.score(charts, types)
         rejects[name] = dict(
             reject_score=round(calibration.reject_score(charts.types, said), 3),
             unsure_known=f"{int(unsure[charts.known].sum())} of {int(charts.known.sum())}",
