@@ -68,12 +68,14 @@ classroom-setup: setup  ## install JupyterHub and its proxy (npm, into classroom
 	cd classroom && npm ci --no-audit --no-fund --loglevel=error
 
 # HOST=0.0.0.0 (or the machine's address) opens the hub to the room's network; it then refuses to start
-# unless every login has a real password. PORT, CLASS_LIST and TEACHER change the defaults.
+# unless every login has a real password. PORT, CLASS_LIST and TEACHER change the defaults; KERNEL_IDLE and
+# SERVER_IDLE are the minutes after which an idle kernel (30) and an idle learner's server (60) stop (0: never).
 classroom: setup  ## JupyterHub for a room: a login per learner (classroom/class-list.txt), 127.0.0.1 unless HOST=
 	@test -x $(BIN)/jupyterhub -a -x classroom/node_modules/.bin/configurable-http-proxy \
 		|| { echo "JupyterHub or its proxy is not installed: run make classroom-setup first"; exit 2; }
 	$(if $(HOST),CLASSROOM_IP=$(HOST)) $(if $(PORT),CLASSROOM_PORT=$(PORT)) \
-		$(if $(TEACHER),CLASSROOM_TEACHER=$(TEACHER)) $(BIN)/jupyterhub -f classroom/jupyterhub_config.py
+		$(if $(TEACHER),CLASSROOM_TEACHER=$(TEACHER)) $(if $(KERNEL_IDLE),CLASSROOM_KERNEL_IDLE_MINUTES=$(KERNEL_IDLE)) \
+		$(if $(SERVER_IDLE),CLASSROOM_SERVER_IDLE_MINUTES=$(SERVER_IDLE)) $(BIN)/jupyterhub -f classroom/jupyterhub_config.py
 
 clean:  ## remove generated files (artifacts/, student/), keep .venv
 	rm -rf artifacts student test-artifacts

@@ -7,7 +7,9 @@
   works at once);
 - :class:`ClassroomSpawner` runs each learner's Jupyter server as a local process of the hub's own user, in
   the learner's folder, which gets the student copies of the notebooks on first login (never overwritten
-  later), its own artifacts (TensorBoard logs, models) and TensorBoard through the hub's proxy.
+  later), its own artifacts (TensorBoard logs, models) and TensorBoard through the hub's proxy;
+- :func:`idle_minutes` and :func:`idle_culling_args` stop what a learner left running: Jupyter Server's own
+  options stop a kernel left idle, then the server once it has no kernel and no visitor.
 
 Isolation is what the hub enforces over HTTP (a learner's browser gets 403 on another learner's server);
 every learner's server runs as the same Unix user, so code a learner runs can read the others' folders.
@@ -36,6 +38,11 @@ REPO_ROOT = CLASSROOM_DIR.parent
 #: The learners' names: what JupyterHub accepts as a user name and a folder name, without surprises.
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 MIN_PASSWORD_LENGTH = 10
+#: A kernel holds about 0.9 GiB (docs/teaching.md, measured): one left idle this long is stopped. Half an
+#: hour lets a learner listen to a long explanation without losing their variables.
+KERNEL_IDLE_MINUTES = 30
+#: A learner's server (0.1 GiB) with no kernel and no visit this long stops; their files stay.
+SERVER_IDLE_MINUTES = 60
 
 
 def read_class_list(path: Path) -> list[str]:
@@ -134,6 +141,44 @@ def room_address(ip: str) -> str:
 def free_port() -> int:
     """Return a TCP port that is free on 127.0.0.1 now."""
     return free_ports(1)[0]
+
+
+def idle_minutes(value: str | None, default: float, name: str) -> float:
+    """Return the minutes given in ``value`` (``default`` when empty); ``name`` says which, in the error."""
+    if value is None or not value.strip():
+        return default
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not 0 <= minutes < float("inf"):  # also refuses NaN
+        raise ValueError(f"{name}={value!r}: give minutes, a number of 0 or more (0: never)")
+    return minutes
+
+
+def describe_minutes(minutes: float) -> str:
+    """Say when, as the hub prints it: ``after 30 min``, or ``never`` when it rounds to 0 seconds."""
+    return f"after {minutes:g} min" if round(minutes * 60) > 0 else "never"
+
+
+def idle_culling_args(kernel_minutes: float, server_minutes: float) -> list[str]:
+    """Return the Jupyter Server options that stop idle kernels and idle servers (0 minutes: never)."""
+    kernel_seconds, server_seconds = round(kernel_minutes * 60), round(server_minutes * 60)
+    args = []
+    if kernel_seconds > 0:
+        args += [
+            f"--MappingKernelManager.cull_idle_timeout={kernel_seconds}",
+            # Checked every minute (its default is 5): a kernel stops within a minute of its time.
+            f"--MappingKernelManager.cull_interval={max(1, min(60, kernel_seconds // 10))}",
+            # A tab left open on a machine nobody uses is idle too; kernel_info polls do not count as use.
+            "--MappingKernelManager.cull_connected=True",
+            # Never a kernel that is running a cell (a long training): only once it has finished.
+            "--MappingKernelManager.cull_busy=False",
+        ]
+    if server_seconds > 0:
+        # Only once the server has no kernel left and no request came (checked every minute).
+        args.append(f"--ServerApp.shutdown_no_activity_timeout={server_seconds}")
+    return args
 
 
 def copy_missing(source: Path, target: Path) -> list[str]:

@@ -8,6 +8,9 @@
 #   CLASSROOM_TEACHER  the teacher's login (JupyterHub admin); default teacher
 #   CLASSROOM_ROOM     everything the hub writes: passwords.txt, its database, the learners' folders;
 #                      default classroom/room/ (git-ignored)
+#   CLASSROOM_KERNEL_IDLE_MINUTES  a kernel idle this long is stopped; default 30 (0: never)
+#   CLASSROOM_SERVER_IDLE_MINUTES  a learner's server with no kernel and no visit this long stops;
+#                      default 60 (0: never)
 import os
 import sys
 from pathlib import Path
@@ -21,6 +24,15 @@ port = int(os.environ.get("CLASSROOM_PORT") or 8000)
 room = Path(os.environ.get("CLASSROOM_ROOM") or hub.CLASSROOM_DIR / "room").resolve()
 teacher = os.environ.get("CLASSROOM_TEACHER") or "teacher"
 learners = hub.read_class_list(Path(os.environ.get("CLASS_LIST") or hub.CLASSROOM_DIR / "class-list.txt"))
+try:
+    kernel_idle = hub.idle_minutes(
+        os.environ.get("CLASSROOM_KERNEL_IDLE_MINUTES"), hub.KERNEL_IDLE_MINUTES, "KERNEL_IDLE"
+    )
+    server_idle = hub.idle_minutes(
+        os.environ.get("CLASSROOM_SERVER_IDLE_MINUTES"), hub.SERVER_IDLE_MINUTES, "SERVER_IDLE"
+    )
+except ValueError as error:
+    sys.exit(str(error))
 
 # Logins: one password per learner and for the teacher, generated once into a file only you can read.
 room.mkdir(parents=True, exist_ok=True)
@@ -60,6 +72,8 @@ c.Spawner.args = [
     "--LabApp.news_url=None",  # an offline room: no news, no update checks, no extension catalogue
     "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
     "--LabApp.extension_manager=readonly",
+    # What a learner leaves running stops by itself (docs/teaching.md, "Idle kernels and servers").
+    *hub.idle_culling_args(kernel_idle, server_idle),
 ] + (["--ServerApp.allow_root=True"] if os.getuid() == 0 else [])
 c.Spawner.env_keep.extend(
     [name for name in os.environ if name.startswith("DVDL_") and name != "DVDL_ARTIFACTS"]
@@ -79,5 +93,10 @@ address = f"http://{hub.room_address(ip)}:{port}/"
 where = "this machine only (HOST=0.0.0.0 opens it to the room)" if hub.is_loopback(ip) else "give it out"
 print(f"Classroom hub for {len(learners)} learners and {teacher!r}: {address} ({where})", flush=True)
 print(f"Logins and passwords: {passwords} (yours alone; hand each learner their line)", flush=True)
+print(
+    f"Idle kernels stop {hub.describe_minutes(kernel_idle)}, idle learners' servers "
+    f"{hub.describe_minutes(server_idle)} (make classroom KERNEL_IDLE=minutes SERVER_IDLE=minutes; 0: never)",
+    flush=True,
+)
 if os.getuid() == 0 and not hub.is_loopback(ip):
     print("Warning: running as root gives every learner root's rights on this machine (docs/teaching.md)")
