@@ -6,7 +6,10 @@ A hub on a free loopback port with three learners and a teacher, driven through 
 - three learners log in at the same time, each runs notebook 00 (their student copy) in JupyterLab and sees
   their own TensorBoard frame, served through the hub (jupyter-server-proxy) from their own folder;
 - a learner gets 403 on another learner's server; the teacher lists all three and opens a learner's server;
-- the hub stops with no process left (learners' servers, kernels, TensorBoards, the proxy).
+- every learner's server is started with the idle timeouts (kernels: 30 min, the server: 60 min);
+- the hub stops with no process left (learners' servers, kernels, TensorBoards, the proxy);
+- on a second hub with timeouts of seconds, a learner who walks away with their tab open loses their idle
+  kernel and the process it started; once the tab is closed, their server stops and the hub notices.
 
 Without JupyterHub, its proxy (``make classroom-setup``) or a browser (``make browser``) this module is
 set aside, with the reason in one line. ``test_classroom_hub.py`` tests ``classroom/hub.py``'s helpers
@@ -114,20 +117,26 @@ class Hub:
             return []
 
 
-@pytest.fixture(scope="module")
-def classroom() -> Iterator[Hub]:
-    """A classroom hub on a free loopback port, its room in a temporary folder; stopped after the tests."""
+@contextlib.contextmanager
+def running_hub(**settings: str) -> Iterator[Hub]:
+    """A classroom hub on a free loopback port, its room in a temporary folder, ``settings`` in its
+    environment (``CLASSROOM_...``); stopped at the end."""
     room_parent = Path(tempfile.mkdtemp(prefix="dvdl-classroom-"))
     room, class_list = room_parent / "room", room_parent / "class-list.txt"
     class_list.write_text("\n".join(LEARNERS) + "\n")
     port = hub.free_port()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTERHUB_")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("JUPYTERHUB_") and not key.endswith("_IDLE_MINUTES")
+    }
     environment.update(
         CLASSROOM_IP="127.0.0.1",
         CLASSROOM_PORT=str(port),
         CLASSROOM_ROOM=str(room),
         CLASS_LIST=str(class_list),
         CLASSROOM_TEACHER=TEACHER,
+        **settings,
     )
     log = room_parent / "jupyterhub.log"
     with open(log, "w") as output:
@@ -162,6 +171,13 @@ def classroom() -> Iterator[Hub]:
             with contextlib.suppress(Exception):
                 leftover.kill()
         shutil.rmtree(room_parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def classroom() -> Iterator[Hub]:
+    """The classroom hub with its default settings, shared by this module's tests."""
+    with running_hub() as running:
+        yield running
 
 
 async def screenshot(page, name: str) -> None:
@@ -306,6 +322,19 @@ def test_the_teacher_lists_the_learners_and_opens_their_server(classroom):
     assert listed[TEACHER]["admin"]
 
 
+def test_every_learners_server_stops_its_idle_kernels_and_itself(classroom):
+    servers = [p for p in classroom.processes() if "jupyterhub-singleuser" in " ".join(p.cmdline()[:2])]
+    assert len(servers) >= len(LEARNERS), "the learners' servers should be running (the tests above)"
+    for server in servers:
+        options = server.cmdline()
+        for option in [
+            "--MappingKernelManager.cull_idle_timeout=1800",  # the defaults: 30 and 60 minutes
+            "--MappingKernelManager.cull_connected=True",
+            "--ServerApp.shutdown_no_activity_timeout=3600",
+        ]:
+            assert option in options, f"{server.cwd()}: the server was started without {option}"
+
+
 def test_the_hub_stops_with_no_process_left(classroom):
     import psutil
 
@@ -321,3 +350,112 @@ def test_the_hub_stops_with_no_process_left(classroom):
             assert not (cwd and Path(cwd).is_relative_to(classroom.room)), (
                 f"left running in the room: {process}"
             )
+
+
+#: A notebook whose one cell starts a child process, as ``%tensorboard`` does (found by its command line).
+CHILD = ["sleep", "3517"]
+IDLE_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "child",
+            "metadata": {},
+            "outputs": [],
+            "source": f"import subprocess\nchild = subprocess.Popen({CHILD!r})",
+        }
+    ],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def _learners_processes(classroom: Hub, name: str) -> dict[str, list]:
+    """Return ``name``'s server, kernels and ``CHILD`` processes under the hub (keys: the three words)."""
+    found: dict[str, list] = {"server": [], "kernels": [], "child": []}
+    for process in classroom.processes():
+        with contextlib.suppress(Exception):  # a process may end while we look
+            command = process.cmdline()
+            if command == CHILD:
+                found["child"].append(process)
+            elif not Path(process.cwd()).is_relative_to(classroom.room / "learners" / name):
+                continue
+            elif "jupyterhub-singleuser" in " ".join(command[:2]):
+                found["server"].append(process)
+            elif "ipykernel_launcher" in " ".join(command):
+                found["kernels"].append(process)
+    return found
+
+
+def _ended(process) -> bool:
+    """Return True when ``process`` (psutil) has ended: gone, or a zombie waiting for its parent."""
+    import psutil
+
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_an_idle_learners_kernel_then_server_stop_by_themselves():
+    # 30 s and 15 s instead of 30 and 60 minutes; the server checks its idleness once a minute.
+    settings = {"CLASSROOM_KERNEL_IDLE_MINUTES": "0.5", "CLASSROOM_SERVER_IDLE_MINUTES": "0.25"}
+    name = LEARNERS[0]
+
+    async def walk_away(browser, classroom: Hub) -> dict[str, float]:
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+        from playwright.async_api import expect
+
+        def gone(processes: list) -> Callable[[], bool]:
+            return lambda: all(_ended(process) for process in processes)
+
+        page = await log_in(browser, classroom, name)
+        await page.wait_for_url(re.compile(rf"/user/{name}/lab"), timeout=TIMEOUT_MS)
+        await expect(page.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle"))).to_be_visible(
+            timeout=TIMEOUT_MS
+        )
+        await page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        await page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        with contextlib.suppress(PlaywrightTimeout):  # as in run_notebook_00: a slow start may still ask
+            await page.get_by_role("button", name="Select", exact=True).click(timeout=5_000)
+        prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").last
+        await expect(prompt).to_have_text(re.compile(r"\[1\]"), timeout=TIMEOUT_MS)
+        running = _learners_processes(classroom, name)
+        assert running["server"] and running["kernels"] and running["child"], f"not started: {running}"
+        idle_since = time.monotonic()
+        # The tab stays open (a machine left alone): the kernel, and the process it started, stop anyway.
+        await asyncio.to_thread(wait_for, gone(running["kernels"]), 120, "the idle kernel stopping")
+        # Recorded before: a child left behind would no longer be under the hub, yet still running.
+        await asyncio.to_thread(wait_for, gone(running["child"]), 30, "the kernel's child process stopping")
+        kernel_stopped = time.monotonic() - idle_since
+        await screenshot(page, "classroom-kernel-culled")
+        await asyncio.sleep(10)  # JupyterLab, still open, must not start a new kernel by itself
+        assert not _learners_processes(classroom, name)["kernels"], "the open tab started a new kernel"
+        await page.context.close()  # the learner's tab closes: nothing asks the server anything now
+        closed = time.monotonic()
+        await asyncio.to_thread(wait_for, gone(running["server"]), 180, "the idle server stopping")
+        server_stopped = time.monotonic() - closed
+        await asyncio.to_thread(
+            wait_for,
+            lambda: f"User {name} server stopped" in classroom.log.read_text(),
+            90,
+            "the hub noticing the stopped server",
+        )
+        return {"kernel_s": kernel_stopped, "server_s": server_stopped}
+
+    with running_hub(**settings) as classroom:
+        notebooks = classroom.room / "learners" / name / "notebooks"
+        notebooks.mkdir(parents=True)  # a learner's own notebook 00 is kept: here, the one-cell notebook
+        (notebooks / "00_setup.ipynb").write_text(json.dumps(IDLE_NOTEBOOK))
+        seconds = asyncio.run(in_browser(lambda browser: walk_away(browser, classroom)))
+        log = classroom.log.read_text()
+    kernel_s, server_s = seconds["kernel_s"], seconds["server_s"]
+    print(
+        f"kernel stopped {kernel_s:.0f} s after its cell ran, the server {server_s:.0f} s after the tab shut"
+    )
+    assert re.search(r"Culling 'idle' kernel .* with [1-9]\d* connections", log), (
+        "the server's log should say it stopped the idle kernel while the learner's tab was connected"
+    )
+    assert "No kernels for" in log and "shutting down" in log
+    assert kernel_s >= 25, f"the kernel stopped after {kernel_s:.0f} s, before its 30 s"
