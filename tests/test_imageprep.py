@@ -497,6 +497,26 @@ def test_every_reader_problem_has_one_reason(tmp_path: Path) -> None:
         assert reason.startswith(words) and len(reason) < 260, reason
 
 
+def test_cut_headers_and_formats_pillow_cannot_read_have_clear_reasons(tmp_path: Path) -> None:
+    noisy_rgb(40, 30).save(tmp_path / "whole.png")
+    noisy_rgb(40, 30).save(tmp_path / "whole.jpg")
+    (tmp_path / "cut_in_header.png").write_bytes((tmp_path / "whole.png").read_bytes()[:16])
+    (tmp_path / "cut_in_header.jpg").write_bytes((tmp_path / "whole.jpg").read_bytes()[:200])
+    for name in ("photo.HEIC", "chart.svg", "chart.pdf"):  # a phone's photo, two charts' exports
+        (tmp_path / name).write_bytes(b"<svg or any bytes Pillow cannot identify/>")
+    (tmp_path / "notes.txt").write_text("hello")
+    files = sorted(p for p in tmp_path.iterdir() if not p.name.startswith("whole"))
+    reasons = {path.name: result.reason for path, result in read_each(files, prepare_image)}
+    assert reasons == {
+        "cut_in_header.png": "truncated image (Truncated File Read)",  # Pillow's words, capitalised
+        "cut_in_header.jpg": "truncated image (Truncated File Read)",
+        "photo.HEIC": "unsupported format: Pillow cannot read .heic files (convert it to PNG or JPEG)",
+        "chart.svg": "unsupported format: Pillow cannot read .svg files (convert it to PNG or JPEG)",
+        "chart.pdf": "unsupported format: Pillow cannot read .pdf files (convert it to PNG or JPEG)",
+        "notes.txt": "not an image (Pillow cannot identify its format)",
+    }
+
+
 def test_keyboard_interrupt_is_no_problem_of_a_file(tmp_path: Path) -> None:
     noisy_rgb(8, 8).save(tmp_path / "good.png")
 
