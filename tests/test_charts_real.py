@@ -94,6 +94,24 @@ def test_classify_in_order_skipping_broken_files(tiny_chart_model, chart_picture
     assert sorted(chart_pictures.iterdir()) == before  # nothing written next to the inputs
 
 
+def test_a_folders_pictures_pillow_cannot_read_are_named_not_left_out(tiny_chart_model, tmp_path):
+    chart = Image.new("RGB", (60, 40), "white")
+    chart.paste((30, 60, 200), (10, 10, 20, 35))
+    chart.save(tmp_path / "chart.png")
+    for name in ("IMG_0001.HEIC", "exported.svg"):  # a phone's photo, a chart saved as a drawing
+        (tmp_path / name).write_bytes(b"\x00\x00\x00\x18ftypheic or <svg/>: bytes Pillow cannot identify")
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store", "._chart.png", "notes.csv"):  # not pictures
+        (tmp_path / name).write_bytes(b"\x00\x05\x16\x07 bytes of no picture")
+    files = real.expand_inputs([tmp_path])
+    assert [f.name for f in files] == ["IMG_0001.HEIC", "chart.png", "exported.svg"]
+    answers = {a.file.name: a for a in charts.iter_classify(files, tiny_chart_model)}
+    assert answers["chart.png"].problem is None
+    assert answers["IMG_0001.HEIC"].problem == (
+        "unsupported format: Pillow cannot read .heic files (convert it to PNG or JPEG)"
+    )
+    assert answers["exported.svg"].problem.startswith("unsupported format: Pillow cannot read .svg files")
+
+
 def test_a_blank_picture_is_skipped_with_its_reason_and_the_rest_classified(tiny_chart_model, tmp_path):
     blank, white_page = tmp_path / "blank.png", tmp_path / "scan.jpg"
     Image.new("RGB", (120, 80), (240, 240, 235)).save(blank)  # one colour: nothing to classify
