@@ -73,6 +73,8 @@ def test_some_files_failed_exit_1(photos: Path, tmp_path: Path) -> None:
         (["gray", "{in}", "{in}"], "inside"),
         (["gray", "{in}", "{out}", "--ext", "xyz"], "cannot write .xyz"),
         (["gray", "{in}/missing", "{out}"], "input folder not found"),
+        (["gray", "{in}/cat.jpg", "{out}"], "cat.jpg is a file: INPUT_DIR is a folder of pictures"),
+        (["resize", "{in}", "{out}", "--size", "99999", "99999"], "over Pillow's limit"),
         (["resize", "{in}", "{out}", "--size", "5", "5", "--fit", "squash"], "invalid choice"),
         (["gray", "{in}", "{out}", "--jobs", "0"], "jobs must be at least 1"),
         (["blur", "{in}", "{out}"], "invalid choice"),

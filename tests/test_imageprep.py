@@ -347,6 +347,26 @@ def test_usage_errors_write_nothing(dirs: tuple[Path, Path]) -> None:
     assert not target.exists()
 
 
+def test_a_file_no_files_or_a_huge_size_is_refused_before_writing(dirs: tuple[Path, Path]) -> None:
+    source, target = dirs
+    (source / "sub").mkdir()
+    noisy_rgb(10, 10).save(source / "sub" / "a.png")
+    (source / ".DS_Store").write_bytes(b"hidden: not an input")
+    with pytest.raises(UsageError, match=r"no files .* \(only in its sub-folders: add --recursive\)$"):
+        convert2gray("png", source, target, **QUIET)  # not "0 converted, 0 failed", as if all went well
+    (source / "empty").mkdir()
+    with pytest.raises(UsageError, match=r"no files to prepare in \S+empty$"):
+        convert2gray("png", source / "empty", target, recursive=True, **QUIET)
+    with pytest.raises(UsageError, match=r"a\.png is a file: INPUT_DIR is a folder of pictures"):
+        convert2gray("png", source / "sub" / "a.png", target, **QUIET)
+    with pytest.raises(UsageError, match=r"size 100000×100000 is over Pillow's limit"):  # no hour-long run
+        resize("png", source, target, 100_000, 100_000, recursive=True, **QUIET)
+    with pytest.raises(UsageError, match="over Pillow's limit"):
+        prepare_image(source / "sub" / "a.png", size=(10_000, 10_000))
+    assert prepare_image(source / "sub" / "a.png", size=(9_000, 1)).size == (9_000, 1)
+    assert not target.exists()
+
+
 def test_existing_outputs_are_skipped_unless_overwrite(dirs: tuple[Path, Path]) -> None:
     source, target = dirs
     Image.new("L", (10, 10), 200).save(source / "a.png")

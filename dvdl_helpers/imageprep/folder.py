@@ -123,7 +123,7 @@ def process_dir(
     exist (otherwise they are skipped); ``jobs`` worker processes (default: all cores); ``progress`` shows a
     bar. Inputs whose output names would clash (``a.jpg``, ``a.png``) all get an output (``a.png``,
     ``a__png.png``). Raises :class:`UsageError` before writing anything when the request is wrong (unknown
-    ``ext``, missing input folder, output folder equal to or inside the input folder, ...).
+    ``ext``, missing input folder or no file in it, output folder equal to or inside the input folder, ...).
     """
     opts = checked_options(size=size, gray=gray, fit=fit, background=background, preset=preset)
     ext, image_format = _output_format(ext)
@@ -134,6 +134,10 @@ def process_dir(
     inputs = sorted(
         p for p in (source_dir.rglob("*") if recursive else source_dir.iterdir()) if _wanted(p, source_dir)
     )
+    if not inputs:  # "0 converted, 0 failed" and exit status 0 would read as success
+        deeper = not recursive and any(_wanted(p, source_dir) for p in source_dir.rglob("*"))
+        hint = " (only in its sub-folders: add --recursive)" if deeper else ""
+        raise UsageError(f"no files to prepare in {input_dir}{hint}")
     plan, clash_notes = _plan_outputs(inputs, source_dir, target_dir, ext)
     report = Report(task, source_dir, target_dir, notes=clash_notes)
     todo = []
@@ -167,6 +171,8 @@ def _check_dirs(input_dir: PathLike, output_dir: PathLike) -> tuple[Path, Path]:
     """Resolve both folders; refuse a missing input folder and an output folder equal to or inside it."""
     source = Path(input_dir).expanduser().resolve()
     target = Path(output_dir).expanduser().resolve()
+    if source.is_file():  # one picture: the folder commands would otherwise say "not found"
+        raise UsageError(f"{input_dir} is a file: INPUT_DIR is a folder of pictures (put the file in one)")
     if not source.is_dir():
         raise UsageError(f"input folder not found: {input_dir}")
     if target.is_relative_to(source):

@@ -89,6 +89,9 @@ def checked_options(
         if len(size) != 2 or min(int(s) for s in size) < 1:
             raise UsageError(f"size must be two positive integers (width, height), not {size!r}")
         size = (int(size[0]), int(size[1]))
+        limit = Image.MAX_IMAGE_PIXELS  # the inputs' limit (problems.py) bounds the outputs too
+        if limit and size[0] * size[1] > limit:
+            raise UsageError(f"size {size[0]}×{size[1]} is over Pillow's limit of {limit:,} pixels")
     try:
         rgb = ImageColor.getrgb(background) if isinstance(background, str) else tuple(background)
     except ValueError:
