@@ -42,6 +42,17 @@ def test_missing_model_says_how_to_make_one(chart_pictures, tmp_path, capsys):
     assert "notebook 05" in capsys.readouterr().err
 
 
+def test_a_model_file_that_is_no_model_says_so(chart_pictures, tmp_path, capsys):
+    for name, content in [("junk.keras", b"not a model"), ("empty.keras", b"")]:
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(ValueError, match=f"{name} is not a saved Keras model"):
+            charts.classify([chart_pictures / "a_transparent.png"], tmp_path / name)
+    assert cli.main(["classify", str(chart_pictures), "--model", str(tmp_path / "junk.keras")]) == 2
+    err = capsys.readouterr().err
+    assert "junk.keras is not a saved Keras model" in err and "charts train" in err
+    assert "File not found" not in err and "Traceback" not in err
+
+
 @pytest.mark.slow
 def test_train_command_runs_the_recipe_end_to_end(tmp_path, monkeypatch, capsys):
     calls = {}

@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -361,7 +362,7 @@ def load_classifier(model=None):
     """The chart classifier's network: ``model`` itself if it is a Keras model, else loaded from its file.
 
     ``None``: the model that ships with the course (:mod:`.shipped`); a file that is not there raises
-    ``FileNotFoundError`` saying how to make one.
+    ``FileNotFoundError`` saying how to make one, a ``.keras`` file that is no zip archive ``ValueError``.
     """
     if model is not None and not isinstance(model, str | os.PathLike):
         return model
@@ -374,6 +375,12 @@ def load_classifier(model=None):
         raise FileNotFoundError(
             f"no chart classifier at {path}: run notebook 05, or train one with "
             "'python -m dvdl_helpers.charts train' (or pass another model file)"
+        )
+    if path.suffix.lower() == ".keras" and not zipfile.is_zipfile(path):  # Keras would say "File not found"
+        raise ValueError(
+            f"{path} is not a saved Keras model (a .keras file is a zip archive; this one is damaged or "
+            "another kind of file): pass another model file, or train one with "
+            "'python -m dvdl_helpers.charts train'"
         )
     from .. import env
 
