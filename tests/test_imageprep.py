@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -393,6 +395,34 @@ def test_failed_write_leaves_no_partial_file(
     report = convert2gray("png", source, target, **QUIET)
     assert report.failed[0][1].startswith("cannot write a.png")
     assert list(target.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the workers are forked (and inherit the patch) on Linux")
+def test_a_worker_that_dies_costs_only_its_file(dirs: tuple[Path, Path]) -> None:
+    """A worker killed while reading a file (out of memory, a decoder's crash) once hung the pool forever."""
+    source, target = dirs
+    for i in range(8):
+        noisy_rgb(10, 10, seed=i).save(source / f"{i}.png")
+    noisy_rgb(10, 10).save(source / "deadly.png")
+    script = f"""
+import os, signal
+from pathlib import Path
+from dvdl_helpers.imageprep import folder
+prepare = folder.prepare_with_notes
+def dying(path, opts):  # as the kernel's out-of-memory killer would stop the worker reading this file
+    if Path(path).name == "deadly.png":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return prepare(path, opts)
+folder.prepare_with_notes = dying
+print(folder.process_dir({str(source)!r}, {str(target)!r}, jobs=2, progress=False).summary())
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "imageprep: 8 converted, 0 skipped (output exists), 1 failed",
+        f"  FAILED deadly.png: {imageprep.folder.KILLED}",
+    ]
+    assert sorted(p.name for p in target.iterdir()) == [f"{i}.png" for i in range(8)]  # no temporaries
 
 
 def test_interrupted_run_leaves_no_partial_file(

@@ -1,14 +1,20 @@
 """A folder of pictures → prepared files: plan the outputs, convert in a pool of processes, report.
 
 Each output is written to a temporary file and then renamed, so an interrupted run leaves no partial file;
-a bad file is named in the :class:`Report` with its reason and the rest are still processed.
+a bad file is named in the :class:`Report` with its reason and the rest are still processed, also when the
+worker process reading it dies (out of memory, a crash in a decoder): see :data:`KILLED`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import multiprocessing
 import os
+import signal
 import sys
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -29,6 +35,8 @@ from dvdl_helpers.imageprep.image import (
 from dvdl_helpers.imageprep.problems import check_file, problem_reason
 
 _TMP_PREFIX = ".imageprep-"  # temporary outputs: hidden, removed if a run is interrupted
+#: The reason of a file whose worker process died while reading it (the rest are still converted).
+KILLED = "the process reading it died (out of memory, or a crash in Pillow's decoder)"
 
 __all__ = ["Report", "convert2gray", "convert2mnist", "process_dir", "resize", "resize2gray"]
 
@@ -218,29 +226,77 @@ def _plan_outputs(
 
 def _run(todo: list[tuple[Path, Path, Options, str]], jobs: int, progress: bool, task: str) -> list[Any]:
     """Convert the files, in a pool of ``jobs`` processes when that pays; results in ``todo`` order."""
-    results: list[Any] = []
+    results: list[Any] = [None] * len(todo)
     jobs = min(jobs, len(todo))
     try:
         with tqdm(total=len(todo), disable=not progress, unit="img", desc=task, leave=False) as bar:
             if jobs <= 1:
-                for item in todo:
-                    results.append(_convert_file(item))
+                for index, item in enumerate(todo):
+                    results[index] = _convert_file(item)
                     bar.update()
                 return results
-            # fork (Linux) starts workers in milliseconds; they only run Pillow and NumPy code, so threads
-            # the caller may run (TensorFlow in a notebook) do not matter. Elsewhere: the platform's default.
-            method = "fork" if sys.platform == "linux" else None
-            with multiprocessing.get_context(method).Pool(jobs) as pool:
-                chunk = max(1, min(16, len(todo) // (8 * jobs)))
-                for result in pool.imap(_convert_file, todo, chunksize=chunk):
-                    results.append(result)
-                    bar.update()
+            # A worker killed while reading a file (the kernel's out-of-memory killer, a crash in a decoder)
+            # breaks the pool: the files it was given are tried again one at a time, which names the file
+            # that kills its process, and the others go on in a new pool.
+            while pending := [index for index, result in enumerate(results) if result is None]:
+                suspects = _pool_round(todo, pending, jobs, results, bar)
+                _remove_temporaries(todo)  # of the workers stopped when one died
+                for index in suspects:
+                    if _pool_round(todo, [index], 1, results, bar):
+                        results[index] = (KILLED, [])
+                        bar.update()
         return results
     except BaseException:  # e.g. Ctrl-C: the pool's workers were stopped, remove their temporary files
-        for folder in {target.parent for _, target, _, _ in todo}:
-            for leftover in folder.glob(f"{_TMP_PREFIX}*.tmp"):
-                leftover.unlink(missing_ok=True)
+        _remove_temporaries(todo)
         raise
+
+
+def _remove_temporaries(todo: list[tuple[Path, Path, Options, str]]) -> None:
+    """Remove the temporary files that stopped workers left in the output folders."""
+    for folder in {target.parent for _, target, _, _ in todo}:
+        for leftover in folder.glob(f"{_TMP_PREFIX}*.tmp"):
+            leftover.unlink(missing_ok=True)
+
+
+def _pool_round(
+    todo: list[tuple[Path, Path, Options, str]], indices: list[int], jobs: int, results: list[Any], bar: tqdm
+) -> list[int]:
+    """Convert ``todo[indices]`` in a new pool into ``results``; if a worker dies, return the files given out.
+
+    At most two files per worker are given out at a time, so that a death suspects few files; the files
+    never given out keep ``None`` in ``results``.
+    """
+    # fork (Linux) starts workers in milliseconds; they only run Pillow and NumPy code, so threads the
+    # caller may run (TensorFlow in a notebook) do not matter. Elsewhere: the platform's default.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    waiting = iter(indices)
+    given: dict[Future, int] = {}
+    suspects: list[int] = []
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_ignore_interrupt) as pool:
+
+        def give(index: int) -> None:
+            with contextlib.suppress(BrokenProcessPool):  # broken already: the file waits for the next pool
+                given[pool.submit(_convert_file, todo[index])] = index
+
+        for index in itertools.islice(waiting, 2 * jobs):
+            give(index)
+        while given:
+            done, _ = wait(given, return_when=ALL_COMPLETED if suspects else FIRST_COMPLETED)
+            for future in done:
+                index = given.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):  # so will every file given out
+                    suspects.append(index)
+                    continue
+                results[index] = future.result()
+                bar.update()
+                if not suspects and (later := next(waiting, None)) is not None:
+                    give(later)
+    return sorted(suspects)
+
+
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops giving out files; workers finish theirs)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _convert_file(item: tuple[Path, Path, Options, str]) -> tuple[str | None, list[str]]:
