@@ -22,16 +22,28 @@ def to_8bit(image: Image.Image) -> Image.Image:
     scikit-image read them: a dark scan stays dark. 32-bit integers and floats have no agreed range, so
     their minimum becomes 0 and their maximum 255.
     """
-    values = np.asarray(image, dtype=np.float64)
+    # In place, without copies of the finite values: a picture at Pillow's pixel limit (89 MP) needs at
+    # most 13 bytes a pixel here, not 33 (1.2 GB, not 3 GB, in each worker of a folder run).
     if image.mode.startswith("I;16"):
-        return Image.fromarray(np.round(values / 257).astype(np.uint8))
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
+        values = np.asarray(image).astype(np.uint32)
+        values *= 2
+        values += 257
+        values //= 514  # round(v / 257): never a tie (257 is odd)
+        return Image.fromarray(values.astype(np.uint8))
+    values = np.asarray(image, dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.any():
         return Image.new("L", image.size)
-    low, high = finite.min(), finite.max()
-    values = np.nan_to_num(values, nan=low, posinf=high, neginf=low)
-    scaled = (values - low) * (255 / (high - low)) if high > low else np.clip(values, 0, 255)
-    return Image.fromarray(np.round(scaled).astype(np.uint8))
+    low = values.min(where=finite, initial=np.inf)
+    high = values.max(where=finite, initial=-np.inf)
+    del finite
+    np.nan_to_num(values, copy=False, nan=low, posinf=high, neginf=low)
+    if high > low:
+        values -= low
+        values *= 255 / (high - low)
+    else:
+        np.clip(values, 0, 255, out=values)
+    return Image.fromarray(np.round(values, out=values).astype(np.uint8))
 
 
 def mnist(gray: Image.Image, work: int) -> tuple[Image.Image, list[str]]:
