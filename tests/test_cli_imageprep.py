@@ -91,6 +91,18 @@ def test_usage_error_exit_2_nothing_written(
     assert not out.exists() and sorted(photos.rglob("*")) == before
 
 
+def test_interrupted_exit_130_in_one_line(photos: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    from dvdl_helpers.cli import imageprep as cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "process_dir", interrupted)
+    assert cli.main(["gray", str(photos), str(tmp_path / "out"), "--quiet"]) == 130
+    out, err = capsys.readouterr()
+    assert out.startswith("interrupted: the outputs written are complete") and "Traceback" not in out + err
+
+
 def test_mnist_command_and_console_script(tmp_path: Path) -> None:
     digits = tmp_path / "digits"
     digits.mkdir()

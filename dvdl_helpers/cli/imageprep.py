@@ -5,7 +5,7 @@ Run as ``imageprep ...`` (console script), ``python -m dvdl_helpers.cli.imagepre
 other way round.
 
 Exit status: 0 when all went well, 1 when some files failed (each listed with its reason), 2 on a usage
-error (nothing is written then).
+error (nothing is written then), 130 when interrupted (Ctrl-C; the outputs written are complete).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imageprep",
         description="Make pictures of any size and colour usable as network input.",
-        epilog="Exit status: 0 all went well, 1 some files failed, 2 usage error (nothing written).",
+        epilog="Exit status: 0 all went well, 1 some files failed, 2 usage error (nothing written), "
+        "130 interrupted (the outputs written are complete: run again to finish, they are skipped).",
     )
     parser.add_argument(
         "command", choices=list(_COMMANDS), help="; ".join(f"{k}: {v[0]}" for k, v in _COMMANDS.items())
@@ -81,6 +82,9 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         )
     except UsageError as exc:
         parser.error(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback; no partial or temporary file is left
+        print("interrupted: the outputs written are complete; run again to finish (they are skipped)")
+        return 130
     seconds = time.perf_counter() - start
     if args.quiet:
         report.notes.clear()
