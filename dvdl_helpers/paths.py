@@ -61,6 +61,15 @@ def logs_dir(notebook: str, run: str | None = None, *, clear: bool = False) -> P
     return path
 
 
+def shown_name(path: Path | str) -> str:
+    """A file name as text: bytes that are not UTF-8 as \\xNN, control characters (a newline) escaped.
+
+    What the commands print for a file: one line per file, whatever the name, in any terminal's encoding.
+    """
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
 def display_path(path: Path | str) -> str:
     """Return ``path`` relative to the repository root when it lies inside it (for printing).
 

@@ -91,6 +91,15 @@ def test_usage_error_exit_2_nothing_written(
     assert not out.exists() and sorted(photos.rglob("*")) == before
 
 
+def test_names_an_ascii_terminal_cannot_show_are_escaped(photos: Path, tmp_path: Path) -> None:
+    (photos / "图表.png").write_bytes(b"no picture")  # a Windows console or a C locale: no Chinese
+    command = [sys.executable, "-m", "dvdl_helpers.imageprep", "gray", str(photos), str(tmp_path / "out")]
+    env = os.environ | {"PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([*command, "--quiet"], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "FAILED \\u56fe\\u8868.png: corrupt image or not a .png file" in result.stdout
+
+
 def test_interrupted_exit_130_in_one_line(photos: Path, tmp_path: Path, monkeypatch, capsys) -> None:
     from dvdl_helpers.cli import imageprep as cli
 

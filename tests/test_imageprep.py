@@ -529,6 +529,18 @@ def test_mnist_folder(dirs: tuple[Path, Path]) -> None:
     assert report.notes == [(source.resolve() / "blank.png", "no dark ink found: blank output")]
 
 
+def test_the_summary_keeps_one_line_per_file_whatever_the_names(dirs: tuple[Path, Path]) -> None:
+    source, target = dirs
+    for name in (os.fsdecode(b"caf\xe9.png"), "new\nline.png", "tab\tname.png"):  # not UTF-8, controls
+        (source / name).write_bytes(b"no picture")
+    lines = convert2gray("png", source, target, **QUIET).summary().splitlines()
+    assert lines[1:] == [
+        "  FAILED caf\\xe9.png: corrupt image or not a .png file (Pillow cannot identify it)",
+        "  FAILED new\\nline.png: corrupt image or not a .png file (Pillow cannot identify it)",
+        "  FAILED tab\\tname.png: corrupt image or not a .png file (Pillow cannot identify it)",
+    ]
+
+
 def test_report_and_imports() -> None:
     report = imageprep.Report("resize2gray", Path("/in"), Path("/out"), failed=[(Path("/in/x.txt"), "why")])
     assert str(report).splitlines() == [

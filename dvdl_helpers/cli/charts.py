@@ -14,7 +14,6 @@ import dataclasses
 import io
 import itertools
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -66,7 +65,7 @@ def _classify(arguments: argparse.Namespace) -> int:
     unlisted: list[tuple[Path, str]] = []
     files = real.expand_inputs(arguments.inputs, unlisted=unlisted)
     if not files and all(reason == real.NO_PICTURES for _, reason in unlisted):
-        print("no pictures found in", " ".join(map(_shown, arguments.inputs)), file=sys.stderr)
+        print("no pictures found in", " ".join(map(paths.shown_name, arguments.inputs)), file=sys.stderr)
         return 2
     try:
         classifier = real.open_classifier(arguments.model)
@@ -126,15 +125,18 @@ def _formatter(
         def text(answer: real.ChartAnswer) -> tuple[str, TextIO]:
             if answer.problem is None:
                 kind = f"unsure ({answer.type}?)" if answer.unsure else answer.type
-                return f"{kind:>9}  {answer.probability:6.1%}  {_shown(answer.file)}", sys.stdout
-            return f"skipped: {_shown(answer.file)}: {answer.problem}", sys.stderr
+                return f"{kind:>9}  {answer.probability:6.1%}  {paths.shown_name(answer.file)}", sys.stdout
+            return f"skipped: {paths.shown_name(answer.file)}: {answer.problem}", sys.stderr
 
         return None, text
     columns = [field.name for field in dataclasses.fields(real.ChartAnswer)]
 
     def cells(answer: real.ChartAnswer) -> dict:
         values = {name: getattr(answer, name) for name in columns} | {"model": model}
-        return {name: _shown(value) if isinstance(value, Path) else value for name, value in values.items()}
+        return {
+            name: paths.shown_name(value) if isinstance(value, Path) else value
+            for name, value in values.items()
+        }
 
     if form == "jsonl":
         return None, lambda answer: (json.dumps(cells(answer)), sys.stdout)  # ASCII: safe in any pipe
@@ -164,12 +166,6 @@ def _probability(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"a probability from 0 to 1, not {text!r}")
     return value
-
-
-def _shown(path: Path | str) -> str:
-    """A file name as text: bytes that are not UTF-8 as \\xNN, control characters (a newline) escaped."""
-    text = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def _train(arguments: argparse.Namespace) -> int:

@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a name the terminal cannot encode is escaped, never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     _, needs_size, options = _COMMANDS[args.command]
     if needs_size and args.size is None:
         parser.error(f"{args.command} needs --size W H")

@@ -33,6 +33,7 @@ from dvdl_helpers.imageprep.image import (
     prepare_with_notes,
 )
 from dvdl_helpers.imageprep.problems import check_file, problem_reason
+from dvdl_helpers.paths import shown_name
 
 _TMP_PREFIX = ".imageprep-"  # temporary outputs: hidden, removed if a run is interrupted
 #: The reason of a file whose worker process died while reading it (the rest are still converted).
@@ -78,9 +79,8 @@ class Report:
         return self.summary()
 
     def _name(self, path: Path) -> str:
-        return (
-            path.relative_to(self.input_dir).as_posix() if path.is_relative_to(self.input_dir) else str(path)
-        )
+        name = path.relative_to(self.input_dir).as_posix() if path.is_relative_to(self.input_dir) else path
+        return shown_name(name)  # one line per file, whatever the name (a newline, bytes that are not UTF-8)
 
 
 def convert2gray(ext: str, input_dir: PathLike, output_dir: PathLike, **options: Any) -> Report:
