@@ -450,6 +450,33 @@ print(folder.process_dir({str(source)!r}, {str(target)!r}, jobs=2, progress=Fals
     assert sorted(p.name for p in target.iterdir()) == [f"{i}.png" for i in range(8)]  # no temporaries
 
 
+def test_no_worker_can_start_then_this_process_converts(
+    dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pool whose workers never start (no process left to fork) must not loop forever."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class NoWorkers:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            pass
+
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("no worker could start")
+
+    source, target = dirs
+    for i in range(3):
+        noisy_rgb(10, 10, seed=i).save(source / f"{i}.png")
+    monkeypatch.setattr(imageprep.folder, "ProcessPoolExecutor", NoWorkers)
+    report = convert2gray("png", source, target, jobs=2, progress=False)
+    assert report.summary().splitlines()[0] == "convert2gray: 3 converted, 0 skipped (output exists), 0 failed"
+
+
 def test_interrupted_run_leaves_no_partial_file(
     dirs: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -240,6 +240,12 @@ def _run(todo: list[tuple[Path, Path, Options, str]], jobs: int, progress: bool,
             # that kills its process, and the others go on in a new pool.
             while pending := [index for index, result in enumerate(results) if result is None]:
                 suspects = _pool_round(todo, pending, jobs, results, bar)
+                if not suspects and all(results[index] is None for index in pending):
+                    # No worker could start at all (no process left to fork, say): in this process, then.
+                    for index in pending:
+                        results[index] = _convert_file(todo[index])
+                        bar.update()
+                    break
                 _remove_temporaries(todo)  # of the workers stopped when one died
                 for index in suspects:
                     if _pool_round(todo, [index], 1, results, bar):
