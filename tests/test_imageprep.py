@@ -474,7 +474,23 @@ def test_no_worker_can_start_then_this_process_converts(
         noisy_rgb(10, 10, seed=i).save(source / f"{i}.png")
     monkeypatch.setattr(imageprep.folder, "ProcessPoolExecutor", NoWorkers)
     report = convert2gray("png", source, target, jobs=2, progress=False)
-    assert report.summary().splitlines()[0] == "convert2gray: 3 converted, 0 skipped (output exists), 0 failed"
+    summary = report.summary().splitlines()[0]
+    assert summary == "convert2gray: 3 converted, 0 skipped (output exists), 0 failed"
+
+
+def test_a_jpeg_between_one_and_two_times_the_pixel_limit_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phone's 108-megapixel photo is over Pillow's limit, not a bomb: as a JPEG it is read, shrunk."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10_000)  # 120×100 is then between 1× and 2×
+    noisy_rgb(120, 100).save(tmp_path / "photo.jpg", quality=90)
+    noisy_rgb(120, 100).save(tmp_path / "drawing.png")
+    noisy_rgb(150, 150).save(tmp_path / "huge.jpg", quality=90)  # over 2×: refused whatever its format
+    assert prepare_image(tmp_path / "photo.jpg", size=(28, 28)).size == (28, 28)
+    assert prepare_image(tmp_path / "photo.jpg").size == (120, 100)
+    for refused in ("drawing.png", "huge.jpg"):
+        ((_, problem),) = imageprep.read_each([tmp_path / refused], prepare_image)
+        assert "too large" in problem.reason, (refused, problem)
 
 
 def test_interrupted_run_leaves_no_partial_file(

@@ -66,15 +66,25 @@ def check_file(path: Path | str) -> None:
 def open_picture(path: Path | str | os.PathLike[str]) -> Iterator[Image.Image]:
     """Open one picture file under the package's rules; Pillow's own errors pass through unchanged.
 
-    Pillow only *warns* between 1× and 2× its pixel limit (``Image.MAX_IMAGE_PIXELS``): here that is an
-    error too, so a file declaring a huge size is refused before its pixels are allocated. Pillow's other
-    warnings while the file is read (a damaged but readable TIFF tag, ...) are not shown: the picture is
-    read, or it is a problem with its reason.
+    Pillow only *warns* between 1× and 2× its pixel limit (``Image.MAX_IMAGE_PIXELS``, about 89 million):
+    here that is an error too, so a file declaring a huge size is refused before its pixels are allocated,
+    except a JPEG, as a phone's 108-megapixel photo is: it decodes shrunk where a size is asked (see
+    ``image._decode``), and at most 3 bytes a pixel otherwise. Over 2× Pillow refuses every file. Pillow's
+    other warnings while the file is read (a damaged but readable TIFF tag, ...) are not shown: the picture
+    is read, or it is a problem with its reason.
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="PIL")
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # in front of the line above
-        with Image.open(path) as image:
+        try:
+            image = Image.open(path)
+        except Image.DecompressionBombWarning:
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+            if image.format != "JPEG":
+                image.close()
+                raise
+        with image:
             yield image
 
 
