@@ -48,7 +48,7 @@ def test_success_exit_0_with_summary(photos: Path, tmp_path: Path) -> None:
         "sub/bird.png",
     ]
     assert Image.open(out / "sub" / "bird.png").size == (28, 28)
-    assert "img" in result.stderr  # the progress bar
+    assert "img" not in result.stderr  # no progress bar in a file or a pipe
     again = imageprep("resize2gray", photos, out, "--size", "28", "28", "--recursive", "--quiet")
     assert again.returncode == 0 and "0 converted, 3 skipped" in again.stdout and again.stderr == ""
 
@@ -141,3 +141,11 @@ def test_help_and_benchmark_quick(tmp_path: Path) -> None:
     result = subprocess.run(bench, capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "| naive PIL loop (seed) |" in result.stdout and "images/s" in result.stdout
+
+
+def test_progress_bar_only_on_a_terminal(photos: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    from dvdl_helpers.cli import imageprep as command
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # as in a terminal
+    assert command.main(["resize2gray", str(photos), str(tmp_path / "out"), "--size", "28", "28"]) == 0
+    assert "img" in capsys.readouterr().err  # the bar, as tqdm draws it

@@ -379,6 +379,8 @@ def test_a_file_no_files_or_a_huge_size_is_refused_before_writing(dirs: tuple[Pa
     (source / "sub").mkdir()
     noisy_rgb(10, 10).save(source / "sub" / "a.png")
     (source / ".DS_Store").write_bytes(b"hidden: not an input")
+    (source / "Thumbs.db").write_bytes(b"Windows' thumbnail cache: not an input either")
+    (source / "desktop.ini").write_text("[.ShellClassInfo]")
     with pytest.raises(UsageError, match=r"no files .* \(only in its sub-folders: add --recursive\)$"):
         convert2gray("png", source, target, **QUIET)  # not "0 converted, 0 failed", as if all went well
     (source / "empty").mkdir()

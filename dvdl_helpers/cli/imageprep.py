@@ -79,7 +79,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             recursive=args.recursive,
             overwrite=args.overwrite,
             jobs=args.jobs,
-            progress=not args.quiet,
+            progress=not args.quiet and sys.stderr.isatty(),  # a bar in a log file is only noise
             task=args.command,
             **options,
         )

@@ -190,10 +190,15 @@ def _check_dirs(input_dir: PathLike, output_dir: PathLike) -> tuple[Path, Path]:
     return source, target
 
 
+#: Files that file managers leave in picture folders, never pictures themselves (compared in lower case).
+_SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
+
+
 def _wanted(path: Path, root: Path) -> bool:
-    """Everything but folders and hidden files (``.DS_Store``, our temporary files, files in ``.git``)."""
+    """Everything but folders, hidden files (``.DS_Store``, our temporary files, files in ``.git``) and the
+    files Windows leaves in picture folders (``Thumbs.db``, ``desktop.ini``); any other file is tried."""
     hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-    return not hidden and not path.is_dir()
+    return not hidden and path.name.lower() not in _SYSTEM_FILES and not path.is_dir()
 
 
 def _plan_outputs(
