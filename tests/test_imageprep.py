@@ -492,7 +492,7 @@ def test_a_jpeg_between_one_and_two_times_the_pixel_limit_is_read(
     assert prepare_image(tmp_path / "photo.jpg").size == (120, 100)
     for refused in ("drawing.png", "huge.jpg"):
         ((_, problem),) = imageprep.read_each([tmp_path / refused], prepare_image)
-        assert "too large" in problem.reason, (refused, problem)
+        assert "too large" in problem.reason and "save a smaller copy" in problem.reason, (refused, problem)
 
 
 def test_interrupted_run_leaves_no_partial_file(

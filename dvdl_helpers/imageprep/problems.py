@@ -6,7 +6,8 @@ it is opened, decoded or prepared. Pillow's decoders raise far more than ``OSErr
 ``IndexError``, ``ValueError``, ``MemoryError``, ``Image.DecompressionBombError`` ... and a new release may
 raise something else, so every ``Exception`` counts; ``KeyboardInterrupt`` (not an ``Exception``) still
 stops a run at once. Limits: Pillow's decompression-bomb limit, with its warning band (1× to 2× the limit)
-made an error; truncated files are problems (``ImageFile.LOAD_TRUNCATED_IMAGES`` is never switched on).
+made an error except for JPEG files; truncated files are problems (``ImageFile.LOAD_TRUNCATED_IMAGES`` is
+never switched on).
 
 - :func:`open_picture`: open one file under these rules (what :func:`~.image.prepare_image` uses);
 - :func:`read_each`: prepare files one by one, each failure a :class:`PictureError` and the run going on;
@@ -94,7 +95,10 @@ def problem_reason(path: Path | str, error: BaseException) -> str:
     if isinstance(error, PictureError):
         return error.reason
     if isinstance(error, Image.DecompressionBombError | Image.DecompressionBombWarning):
-        return f"too large: over Pillow's decompression-bomb limit ({error})"
+        return (
+            f"too large: over Pillow's decompression-bomb limit ({error}); "
+            "if it is a real picture, save a smaller copy (or a JPEG of it) and use that"
+        )
     if isinstance(error, MemoryError):
         return "too large: not enough memory to decode it"
     if isinstance(error, PermissionError):
