@@ -173,3 +173,16 @@ def test_an_interrupted_run_keeps_what_it_printed(tiny_chart_model, chart_pictur
     assert cli.main(args) == 130
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == 2 and "interrupted after 2 of 4 inputs" in err  # the first batch
+
+
+def test_text_answers_line_up_whatever_the_answer():
+    _, line = cli._formatter("text")
+    answers = [
+        real.ChartAnswer(Path("a.png"), "pie", 1.0),
+        real.ChartAnswer(Path("b.png"), "histogram", 0.2, unsure=True),
+        real.ChartAnswer(Path("c.png"), "bar", 0.07, unsure=True),
+    ]
+    lines = [line(answer)[0] for answer in answers]
+    assert lines[1].startswith("unsure (histogram?)") and len({text.index("%") for text in lines}) == 1
+    _, never_unsure = cli._formatter("text", can_be_unsure=False)
+    assert never_unsure(answers[0])[0].index("%") < lines[0].index("%")  # narrower without "unsure"

@@ -87,7 +87,7 @@ def _classify(arguments: argparse.Namespace) -> int:
     ):  # which model answers, on stderr: stdout stays one line per file
         unsure = f", 'unsure' below {classifier.threshold:.0%}" if classifier.threshold else ""
         print(f"answers of the {classifier.name} model{unsure}", file=sys.stderr)
-    header, line = _formatter(arguments.format, classifier.name)
+    header, line = _formatter(arguments.format, classifier.name, can_be_unsure=classifier.threshold > 0)
     if header is not None:
         print(header, flush=True)
     counts = {"classified": 0, "skipped": 0}
@@ -116,16 +116,19 @@ def _classify(arguments: argparse.Namespace) -> int:
 
 
 def _formatter(
-    form: str, model: str = ""
+    form: str, model: str = "", can_be_unsure: bool = True
 ) -> tuple[str | None, Callable[[real.ChartAnswer], tuple[str, TextIO]]]:
     """The header line (csv) and, per answer, its line and stream; csv/jsonl columns are its fields and
-    the ``model`` that answered."""
+    the ``model`` that answered. In text, the answers' column is as wide as the longest answer can be."""
     if form == "text":
+        names = [f"unsure ({kind}?)" if can_be_unsure else kind for kind in real.CHART_TYPES]
+        width = max(map(len, names))
 
         def text(answer: real.ChartAnswer) -> tuple[str, TextIO]:
             if answer.problem is None:
                 kind = f"unsure ({answer.type}?)" if answer.unsure else answer.type
-                return f"{kind:>9}  {answer.probability:6.1%}  {paths.shown_name(answer.file)}", sys.stdout
+                line = f"{kind:<{width}}  {answer.probability:6.1%}  {paths.shown_name(answer.file)}"
+                return line, sys.stdout
             return f"skipped: {paths.shown_name(answer.file)}: {answer.problem}", sys.stderr
 
         return None, text
