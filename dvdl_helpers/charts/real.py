@@ -63,11 +63,11 @@ __all__ = [
 #: The input size of the course's chart classifier (pixels of the square gray picture).
 INPUT_SIZE = 64
 #: What a folder's pictures are called (a file named on its own is read whatever its name). The last ones
-#: Pillow may not read (AVIF needs a recent Pillow; HEIC, SVG never): listed all the same, so that such a
-#: file is named with its reason instead of being left out of a folder's answers without a word.
+#: Pillow may not read (AVIF needs a recent Pillow; HEIC, SVG, JPEG XL never): listed all the same, so that
+#: such a file is named with its reason instead of being left out of a folder's answers without a word.
 IMAGE_SUFFIXES = (
     ".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".ico",
-    ".avif", ".heic", ".heif", ".svg",
+    ".avif", *sorted(imageprep.UNREADABLE_PICTURE_SUFFIXES),
 )  # fmt: skip
 REAL_CHARTS_DIR = paths.REPO_ROOT / "datasets" / "vega-lite-charts"
 MODEL_FILE = "chart_classifier.keras"

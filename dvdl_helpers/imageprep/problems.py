@@ -26,13 +26,20 @@ from typing import TypeVar
 
 from PIL import Image
 
-__all__ = ["PictureError", "check_file", "open_picture", "problem_reason", "read_each"]
+__all__ = [
+    "UNREADABLE_PICTURE_SUFFIXES",
+    "PictureError",
+    "check_file",
+    "open_picture",
+    "problem_reason",
+    "read_each",
+]
 
 T = TypeVar("T")
 _MAX_DETAIL = 200  # characters of an exception's message kept in a reason (hostile files make long ones)
 #: Picture formats that Pillow does not register at all (HEIC from phones, SVG and JPEG XL): a file so named
 #: that Pillow cannot identify is a picture in a format it cannot read, not "not an image".
-_UNREADABLE_PICTURE_SUFFIXES = frozenset({".heic", ".heif", ".hif", ".svg", ".svgz", ".jxl"})
+UNREADABLE_PICTURE_SUFFIXES = frozenset({".heic", ".heif", ".hif", ".svg", ".svgz", ".jxl"})
 
 
 class PictureError(OSError):
@@ -109,7 +116,7 @@ def problem_reason(path: Path | str, error: BaseException) -> str:
         if image_format in Image.OPEN:
             return f"corrupt image or not a {suffix} file (Pillow cannot identify it)"
         # Pillow only writes some formats it knows (.pdf); others it does not know at all (.heic, .svg)
-        if image_format is not None or suffix in _UNREADABLE_PICTURE_SUFFIXES:
+        if image_format is not None or suffix in UNREADABLE_PICTURE_SUFFIXES:
             return f"unsupported format: Pillow cannot read {suffix} files (convert it to PNG or JPEG)"
         return "not an image (Pillow cannot identify its format)"
     if isinstance(error, OSError) and "truncated" in str(error).lower():  # also "Truncated File Read"
