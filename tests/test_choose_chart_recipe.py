@@ -98,3 +98,13 @@ def test_unsure_counts_ask_as_classify_does(tiny_chart_model):
     counts = choose.unsure_counts(model, int(model.input_shape[1]))
     assert [counts[what].split(" of ")[1] for what in ("box", "known", "digits")] == ["7", "243", "300"]
     assert 0 < counts["threshold"] < 1 and counts["temperature"] > 0
+
+
+def test_right_by_type_counts_every_choose_half_chart_of_the_seven_types(tiny_chart_model):
+    import keras
+
+    model = keras.models.load_model(tiny_chart_model, compile=False)
+    counts = choose.right_by_type(model, int(model.input_shape[1]))
+    assert set(counts) == {"vega-lite (choose half)", "chartjs (choose half)"}
+    assert [sum(n for _, n in per_type.values()) for per_type in counts.values()] == [120, 123]
+    assert all(0 <= right <= n for per_type in counts.values() for right, n in per_type.values())
