@@ -10,10 +10,10 @@ TensorFlow, training needs the course's environment and no pygal.
     python tools/second_renderer.py test OUT_DIR [--model MODEL.keras]        # the shipped model by default
     python tools/second_renderer.py train OUT_DIR --seeds 0 1    # experiments/v11-pygal_s<seed>.keras
 
-``test`` appends its scores to ``benchmarks/results/second_renderer.jsonl``. ``train``: the shipped recipe
-on the full setting's generated charts plus OUT_DIR's, for 24 epochs (as many steps as 30 epochs on the
-generated charts alone); then ``tools/choose_chart_recipe.py v11-pygal --evaluate ...`` scores the models
-on the choose halves, as every other recipe.
+``train``: the shipped recipe on the full setting's generated charts plus OUT_DIR's, for 24 epochs (as
+many steps as 30 epochs on the generated charts alone); then ``tools/choose_chart_recipe.py v11-pygal
+--evaluate ...`` scores the models on the choose halves, as every other recipe. ``test`` appends its
+scores to ``benchmarks/results/second_renderer.jsonl``, ``train`` its runs.
 """
 
 from __future__ import annotations
@@ -210,8 +210,7 @@ def test(folder: Path, model: Path | None) -> dict:
         per_type={kind: round(float(np.mean(said[truth == kind] == kind)), 3) for kind in TYPES},
         cpu=device.cpu_name(),
     )
-    with RECORDS.open("a") as records:
-        records.write(json.dumps(record) + "\n")
+    _append(record)
     print(f"{record['model']}: balanced accuracy {score:.3f} on {len(files)} charts")
     print("  " + ", ".join(f"{kind} {share:.2f}" for kind, share in record["per_type"].items()))
     return record
@@ -259,6 +258,23 @@ def train(folder: Path, seeds: list[int]) -> None:
         )
         accuracy = charts.accuracy_interval(model, images[masks["val"]], labels[masks["val"]])
         print(f"start {seed}: {train_s / 60:.1f} min of training; generated validation {accuracy}; {path}")
+        _append(
+            dict(
+                trained=paths.display_path(path),
+                generated_charts=int(masks["train"].sum()),
+                extra_charts=len(extra),
+                epochs=epochs,
+                seed=seed,
+                train_s=round(train_s, 1),
+                validation=round(accuracy.value, 3),
+            )
+        )
+
+
+def _append(record: dict) -> None:
+    """One line of the records (``test``'s scores, ``train``'s runs)."""
+    with RECORDS.open("a") as records:
+        records.write(json.dumps(record) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
