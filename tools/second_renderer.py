@@ -7,7 +7,7 @@ install them in any environment to draw (``pip install pygal~=3.1 resvg-py~=0.5`
 TensorFlow, training needs the course's environment and no pygal.
 
     python tools/second_renderer.py render OUT_DIR --per-type 200 --seed 1    # OUT_DIR/<type>/*.png
-    python tools/second_renderer.py test OUT_DIR [--model MODEL.keras]        # the shipped model by default
+    python tools/second_renderer.py test OUT_DIR [--model MODEL.keras] [--source "how they were drawn"]
     python tools/second_renderer.py train OUT_DIR --seeds 0 1    # experiments/v11-pygal_s<seed>.keras
 
 ``train``: the shipped recipe on the full setting's generated charts plus OUT_DIR's, for 24 epochs (as
@@ -194,8 +194,12 @@ def render(out: Path, per_type: int, seed: int) -> None:
     print(f"drew {per_type * len(TYPES)} charts into {out}")
 
 
-def test(folder: Path, model: Path | None) -> dict:
-    """A classifier's balanced accuracy on a folder of these charts, per type too; appended to the records."""
+def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
+    """A classifier's balanced accuracy on a folder of labelled charts, per type too; appended to the records.
+
+    ``source`` says how the charts were drawn (the command, which reproduces them); the folder is recorded
+    where it is not given.
+    """
     from dvdl_helpers import charts, device
 
     files = sorted(folder.glob("*/*.png"))
@@ -204,7 +208,7 @@ def test(folder: Path, model: Path | None) -> dict:
     score = charts.balanced_accuracy(truth, said)
     record = dict(
         model=str(model or "shipped"),
-        charts=str(folder),
+        charts=source or str(folder),
         n=len(files),
         balanced_accuracy=round(score, 3),
         per_type={kind: round(float(np.mean(said[truth == kind] == kind)), 3) for kind in TYPES},
@@ -288,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     testing = commands.add_parser("test")
     testing.add_argument("folder", type=Path)
     testing.add_argument("--model", type=Path, default=None)
+    testing.add_argument("--source", help="how the charts were drawn, recorded instead of the folder")
     training = commands.add_parser("train")
     training.add_argument("folder", type=Path)
     training.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
@@ -295,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "render":
         render(args.out, args.per_type, args.seed)
     elif args.command == "test":
-        test(args.folder, args.model)
+        test(args.folder, args.model, args.source)
     else:
         train(args.folder, args.seeds)
     return 0
