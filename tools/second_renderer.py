@@ -200,14 +200,17 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
     ``source`` says how the charts were drawn (the command, which reproduces them); the folder is recorded
     where it is not given.
     """
-    from dvdl_helpers import charts, device
+    from dvdl_helpers import charts, device, paths
 
     files = sorted(folder.glob("*/*.png"))
     truth = np.array([file.parent.name for file in files])
+    missing = [kind for kind in TYPES if kind not in truth]
+    if missing:  # a half-drawn folder would be recorded as a score of the types that are there
+        sys.exit(f"{folder} has no charts of {', '.join(missing)}: draw them all before testing")
     said = np.array([answer.type for answer in charts.iter_classify(files, model)])
     score = charts.balanced_accuracy(truth, said)
     record = dict(
-        model=str(model or "shipped"),
+        model=paths.display_path(model) if model else "shipped",
         charts=source or str(folder),
         n=len(files),
         balanced_accuracy=round(score, 3),
