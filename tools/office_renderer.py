@@ -11,7 +11,10 @@ needs the course's environment and no office suite.
 
     python tools/office_renderer.py render OUT_DIR --per-type 60 --seed 2   # OUT_DIR/<type>/*.png
     python tools/office_renderer.py render OUT_DIR --in-sheet ...           # each beside its data cells
-    python tools/second_renderer.py test OUT_DIR --source "office_renderer render --per-type 60 --seed 2"
+    python tools/second_renderer.py test OUT_DIR --model MODEL.keras \
+        --source "tools/office_renderer.py render --per-type 60 --seed 2 (LibreOffice 7.4.7)"
+
+``test`` records ``--source`` as it is given; notebook 05 reads the sets by that command.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from second_renderer import TYPES  # the classifier's seven types (this file's folder is on the path)
 
-TYPES = ("area", "bar", "hbar", "histogram", "line", "pie", "scatter")
 WORDS = ("Sales", "Revenue", "Costs", "Visitors", "Budget", "Growth", "Orders", "Share", "Exports")
 PALETTES = (  # None: the workbook's theme colours, as most people leave them
     None,
@@ -37,6 +40,7 @@ PALETTES = (  # None: the workbook's theme colours, as most people leave them
     ("404040", "808080", "A6A6A6", "D9D9D9", "262626", "BFBFBF"),  # printed in gray
 )
 LEGEND_SIDES = ("r", "r", "b", "t", "l", None)
+RASTERISE = ["pdftoppm", "-r", "96", "-png", "-singlefile", "-f", "1"]  # a PDF's first page, 96 dpi
 
 
 def _fill(shape, colour: str | None) -> None:
@@ -286,20 +290,7 @@ def render(out: Path, per_type: int, seed: int, in_sheet: bool = False) -> None:
         pdfs = _print_to_pdf(sorted(books.glob("*.xlsx")), books)
         for pdf in pdfs:
             kind = pdf.stem.split("_")[0]
-            subprocess.run(
-                [
-                    "pdftoppm",
-                    "-r",
-                    "96",
-                    "-png",
-                    "-singlefile",
-                    "-f",
-                    "1",
-                    str(pdf),
-                    str(pdf.with_suffix("")),
-                ],
-                check=True,
-            )
+            subprocess.run([*RASTERISE, str(pdf), str(pdf.with_suffix(""))], check=True)
             (out / kind).mkdir(parents=True, exist_ok=True)
             _crop(pdf.with_suffix(".png"), out / kind / f"{pdf.stem}.png")
     print(f"drew {len(pdfs)} charts into {out}")
