@@ -11,20 +11,28 @@ needs the course's environment and no office suite.
 
     python tools/office_renderer.py render OUT_DIR --per-type 60 --seed 2   # OUT_DIR/<type>/*.png
     python tools/office_renderer.py render OUT_DIR --in-sheet ...           # each beside its data cells
+    python tools/office_renderer.py screenshot OUT_DIR --per-type 60 --seed 4  # Calc's window, grabbed
     python tools/second_renderer.py test OUT_DIR --model MODEL.keras \
         --source "tools/office_renderer.py render --per-type 60 --seed 2 (LibreOffice 7.4.7)"
 
 ``test`` records ``--source`` as it is given; notebook 05 reads the sets by that command.
+
+``screenshot`` opens each workbook in Calc on a virtual screen (``apt install libreoffice-calc xvfb
+imagemagick xdotool``), grabs the screen once Calc has drawn it, and crops around the chart with margins
+drawn per chart: cells, row and column headings and toolbars where a margin reaches them, as a screenshot
+that someone took of the program.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +49,9 @@ PALETTES = (  # None: the workbook's theme colours, as most people leave them
 )
 LEGEND_SIDES = ("r", "r", "b", "t", "l", None)
 RASTERISE = ["pdftoppm", "-r", "96", "-png", "-singlefile", "-f", "1"]  # a PDF's first page, 96 dpi
+SCREEN = (1920, 1080)  # wide enough that a chart beside eight columns of data is on screen whole
+CELL_A1, CELL_SIZE = (37, 124), (84, 20)  # Calc 7.4 at 100 % on SCREEN: cell A1's corner, a default cell, px
+PIXELS_PER_CM = 96 / 2.54
 
 
 def _fill(shape, colour: str | None) -> None:
@@ -296,6 +307,95 @@ def render(out: Path, per_type: int, seed: int, in_sheet: bool = False) -> None:
     print(f"drew {len(pdfs)} charts into {out}")
 
 
+def _chart_box(book) -> tuple[int, int, int, int]:
+    """Where Calc draws the workbook's chart on SCREEN: left, top, right, bottom in pixels."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    chart = book.active._charts[0]
+    column, row = coordinate_from_string(chart.anchor)
+    left = CELL_A1[0] + CELL_SIZE[0] * (column_index_from_string(column) - 1)
+    top = CELL_A1[1] + CELL_SIZE[1] * (row - 1)
+    return left, top, left + round(chart.width * PIXELS_PER_CM), top + round(chart.height * PIXELS_PER_CM)
+
+
+def screenshot(out: Path, per_type: int, seed: int) -> None:
+    """Open ``per_type`` workbooks of each type in Calc on a virtual screen; save each chart as grabbed."""
+    for tool in ("soffice", "Xvfb", "xdotool", "import"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} not found: apt install libreoffice-calc xvfb xdotool imagemagick")
+    display = ":97"
+    screen = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24"])
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch)
+            for t, kind in enumerate(TYPES):
+                (out / kind).mkdir(parents=True, exist_ok=True)
+                for j in range(per_type):
+                    book = workbook(kind, np.random.default_rng([seed, t, j]), in_sheet=True)
+                    path = folder / f"{kind}_{j:04d}.xlsx"
+                    book.save(path)
+                    grabbed = _grab(path, display, folder)
+                    crop = _around(_chart_box(book), np.random.default_rng([seed, t, j, 1]))
+                    grabbed.crop(crop).save(out / kind / f"{path.stem}.png")
+                print(f"{kind}: {per_type} screenshots", flush=True)
+    finally:
+        screen.terminate()
+    print(f"grabbed {per_type * len(TYPES)} charts into {out}")
+
+
+def _around(box: tuple[int, int, int, int], rng: np.random.Generator) -> tuple[int, int, int, int]:
+    """A screenshot's frame around the chart: 5-60 % of its size more on each side, within the screen."""
+    left, top, right, bottom = box
+    width, height = right - left, bottom - top
+    more = rng.uniform(0.05, 0.6, size=4) * (width, height, width, height)
+    return (
+        max(0, int(left - more[0])),
+        max(0, int(top - more[1])),
+        min(SCREEN[0], int(right + more[2])),
+        min(SCREEN[1], int(bottom + more[3])),
+    )
+
+
+def _grab(book: Path, display: str, folder: Path):
+    """The screen once Calc shows ``book`` and has stopped drawing (two grabs in a row are the same)."""
+    from PIL import Image, ImageChops
+
+    env = {**os.environ, "DISPLAY": display}
+    profile = f"-env:UserInstallation=file://{folder / 'profile'}"  # never the user's own settings
+    calc = subprocess.Popen(
+        ["soffice", profile, "--norestore", "--nologo", "--calc", str(book)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):  # Calc's window, named after the file, within a minute
+            window = ["xdotool", "search", "--name", f"^{book.name}"]
+            if subprocess.run(window, env=env, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"{book.name}: Calc showed no window within a minute")
+        previous = None
+        for _ in range(30):
+            time.sleep(0.7)
+            grab = folder / "screen.png"
+            subprocess.run(["import", "-display", display, "-window", "root", str(grab)], check=True)
+            with Image.open(grab) as opened:
+                image = opened.convert("RGB")
+            if previous is not None and ImageChops.difference(image, previous).getbbox() is None:
+                return image
+            previous = image
+        raise RuntimeError(f"{book.name}: Calc was still drawing after 20 s")
+    finally:
+        subprocess.run(["pkill", "-f", f"UserInstallation=file://{folder / 'profile'}"], check=False)
+        calc.wait(timeout=60)
+        for _ in range(100):  # the next Calc must not find this one still running and hand it the file
+            if subprocess.run(["pgrep", "-f", f"{folder / 'profile'}"], capture_output=True).returncode:
+                break
+            time.sleep(0.1)
+
+
 def _print_to_pdf(books: list[Path], folder: Path, chunk: int = 30) -> list[Path]:
     """Calc prints each workbook to ``folder``; a batch that Calc left unfinished is retried file by file."""
     profile = f"-env:UserInstallation=file://{folder / 'profile'}"  # never the user's own settings
@@ -320,8 +420,15 @@ def main(argv: list[str] | None = None) -> int:
     drawing.add_argument("--per-type", type=int, default=60)
     drawing.add_argument("--seed", type=int, default=2)
     drawing.add_argument("--in-sheet", action="store_true", help="each chart beside its data cells")
+    grabbing = commands.add_parser("screenshot", help="each chart as Calc shows it on screen, grabbed")
+    grabbing.add_argument("out", type=Path)
+    grabbing.add_argument("--per-type", type=int, default=60)
+    grabbing.add_argument("--seed", type=int, default=4)
     args = ap.parse_args(argv)
-    render(args.out, args.per_type, args.seed, args.in_sheet)
+    if args.command == "screenshot":
+        screenshot(args.out, args.per_type, args.seed)
+    else:
+        render(args.out, args.per_type, args.seed, args.in_sheet)
     return 0
 
 
