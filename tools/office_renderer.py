@@ -334,7 +334,14 @@ def screenshot(out: Path, per_type: int, seed: int) -> None:
                     book = workbook(kind, np.random.default_rng([seed, t, j]), in_sheet=True)
                     path = folder / f"{kind}_{j:04d}.xlsx"
                     book.save(path)
-                    grabbed = _grab(path, display, folder)
+                    for _ in range(3):  # a busy machine: Calc now and then starts too slowly
+                        try:
+                            grabbed = _grab(path, display, folder)
+                            break
+                        except (RuntimeError, subprocess.TimeoutExpired) as error:
+                            print(f"{error}: trying again", flush=True)
+                    else:
+                        raise RuntimeError(f"{path.name}: no screenshot in three tries")
                     crop = _around(_chart_box(book), np.random.default_rng([seed, t, j, 1]))
                     grabbed.crop(crop).save(out / kind / f"{path.stem}.png")
                 print(f"{kind}: {per_type} screenshots", flush=True)
@@ -369,13 +376,15 @@ def _grab(book: Path, display: str, folder: Path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(300):  # Calc's window, named after the file, within a minute
+        for _ in range(600):  # Calc's window, named after the file, within two minutes
             window = ["xdotool", "search", "--name", f"^{book.name}"]
             if subprocess.run(window, env=env, capture_output=True).returncode == 0:
                 break
+            if calc.poll() is not None:
+                raise RuntimeError(f"{book.name}: Calc quit without showing it")
             time.sleep(0.2)
         else:
-            raise RuntimeError(f"{book.name}: Calc showed no window within a minute")
+            raise RuntimeError(f"{book.name}: Calc showed no window within two minutes")
         previous = None
         for _ in range(30):
             time.sleep(0.7)
@@ -388,9 +397,10 @@ def _grab(book: Path, display: str, folder: Path):
             previous = image
         raise RuntimeError(f"{book.name}: Calc was still drawing after 20 s")
     finally:
-        subprocess.run(["pkill", "-f", f"UserInstallation=file://{folder / 'profile'}"], check=False)
+        # Killed at once and waited for: a Calc still closing would be handed the next file and quit with it.
+        subprocess.run(["pkill", "-9", "-f", f"UserInstallation=file://{folder / 'profile'}"], check=False)
         calc.wait(timeout=60)
-        for _ in range(100):  # the next Calc must not find this one still running and hand it the file
+        for _ in range(600):
             if subprocess.run(["pgrep", "-f", f"{folder / 'profile'}"], capture_output=True).returncode:
                 break
             time.sleep(0.1)
