@@ -334,7 +334,7 @@ def screenshot(out: Path, per_type: int, seed: int) -> None:
                     book = workbook(kind, np.random.default_rng([seed, t, j]), in_sheet=True)
                     path = folder / f"{kind}_{j:04d}.xlsx"
                     book.save(path)
-                    for _ in range(3):  # a busy machine: Calc now and then starts too slowly
+                    for _ in range(3):  # on a busy machine Calc now and then quits as it starts
                         try:
                             grabbed = _grab(path, display, folder)
                             break
@@ -368,9 +368,9 @@ def _grab(book: Path, display: str, folder: Path):
     from PIL import Image, ImageChops
 
     env = {**os.environ, "DISPLAY": display}
-    profile = f"-env:UserInstallation=file://{folder / 'profile'}"  # never the user's own settings
+    profile = f"UserInstallation=file://{folder / 'profile'}"  # never the user's own settings
     calc = subprocess.Popen(
-        ["soffice", profile, "--norestore", "--nologo", "--calc", str(book)],
+        ["soffice", f"-env:{profile}", "--norestore", "--nologo", "--calc", str(book)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -398,10 +398,10 @@ def _grab(book: Path, display: str, folder: Path):
         raise RuntimeError(f"{book.name}: Calc was still drawing after 20 s")
     finally:
         # Killed at once and waited for: a Calc still closing would be handed the next file and quit with it.
-        subprocess.run(["pkill", "-9", "-f", f"UserInstallation=file://{folder / 'profile'}"], check=False)
+        subprocess.run(["pkill", "-9", "-f", profile], check=False)
         calc.wait(timeout=60)
         for _ in range(600):
-            if subprocess.run(["pgrep", "-f", f"{folder / 'profile'}"], capture_output=True).returncode:
+            if subprocess.run(["pgrep", "-f", profile], capture_output=True).returncode:
                 break
             time.sleep(0.1)
 
