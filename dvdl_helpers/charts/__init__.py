@@ -1,9 +1,9 @@
 """Chart pictures drawn from data you control, and a classifier of real charts' types (notebooks 05, 06).
 
 One face: ``charts.X`` reaches every public name of the modules below (each module's ``__all__``), except
-those of five topical modules, whose names read with their module's and are reached as
-``charts.calibration.X``, ``charts.context.X``, ``charts.not_charts.X``, ``charts.shipped.X`` and
-``charts.sources.X``.
+those of six topical modules, whose names read with their module's and are reached as
+``charts.calibration.X``, ``charts.context.X``, ``charts.not_charts.X``, ``charts.panel.X``,
+``charts.shipped.X`` and ``charts.sources.X``.
 
 - the clean look (:mod:`.clean_look`, styles ``"train"`` and ``"heldout"``): notebook 06's charts and
   probes;
@@ -12,7 +12,8 @@ those of five topical modules, whose names read with their module's and are reac
   (:mod:`.tool_looks`), laid out by :mod:`.layout`, seen in a context (:mod:`.context`); both looks draw
   with the helpers of :mod:`.drawing` (text: :mod:`.labels`);
 - :mod:`.dataset`: either look written to a folder per type with ``charts.csv``, and read back;
-- :mod:`.real`: any picture prepared for the classifier, the shipped real charts, classifying files;
+- :mod:`.real`: any picture prepared for the classifier, the shipped real charts, classifying files (a
+  dark chart on a light page first cropped to its panel, :mod:`.panel`);
 - :mod:`.training`: the recipe, training, scoring and saving (``charts train``);
 - :mod:`.sources`: the real charts by source, each split into a choose and a confirm half (and
   placed in a context, for measuring);
@@ -32,6 +33,7 @@ from . import (
     drawing,
     layout,
     not_charts,
+    panel,
     real,
     shipped,
     sources,
@@ -50,7 +52,7 @@ from .training import *  # noqa: F403
 #: The modules whose every public name ``charts.X`` reaches.
 FLAT_MODULES = (chart_kinds, clean_look, dataset, drawing, layout, real, tool_looks, training)
 #: The modules reached by their name, ``charts.<module>.X``.
-TOPICAL_MODULES = (calibration, context, not_charts, shipped, sources)
+TOPICAL_MODULES = (calibration, context, not_charts, panel, shipped, sources)
 
 __all__ = [
     *(module.__name__.rsplit(".", 1)[-1] for module in TOPICAL_MODULES),

@@ -8,6 +8,7 @@ chosen on the development set over padding with paper, which keeps the ratio), s
 and for its mirror image (a mirrored chart is a chart of the same type).
 :func:`iter_classify` answers for your own files in batches, one :class:`ChartAnswer` per file as soon as its
 batch is done (a file that cannot be read is an answer naming the problem); :func:`classify` lists them.
+Before preparing a file, they crop a dark chart on a light page to its panel (:mod:`.panel`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .. import imageprep, paths
 from ..imageprep import PictureError
 from . import calibration
 from .clean_look import CHART_TYPES
+from .panel import crop_to_dark_panel
 
 __all__ = [
     "BLANK_RANGE",
@@ -411,7 +413,7 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
     model = classifier.network
     size, options = int(model.input_shape[1]), preparation_of(model)
     while batch := list(itertools.islice(files, batch_size)):
-        read = list(imageprep.read_each(batch, lambda path: prepare_chart(path, size, **options)))
+        read = list(imageprep.read_each(batch, lambda path: _prepare_to_answer(path, size, options)))
         good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
         # A picture of one colour has no ink for the crop to find: a guess there would mean nothing.
         blank = {i for i in good if int(np.ptp(read[i][1])) < BLANK_RANGE}
@@ -428,6 +430,12 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
                 yield ChartAnswer(file, problem="blank: a single colour, nothing drawn to classify")
             else:
                 yield ChartAnswer(file, problem=result.reason)
+
+
+def _prepare_to_answer(path: Path, size: int, options: dict) -> np.ndarray:
+    """A picture to classify, as the network reads it: cropped to its dark chart panel if any, prepared."""
+    picture = imageprep.prepare_image(path, gray=not options.get("color"))
+    return prepare_chart(crop_to_dark_panel(picture, size), size, **options)
 
 
 def classify(

@@ -1,0 +1,76 @@
+"""charts.panel: a dark chart on a light page is cropped to its panel; everything else is left alone."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dvdl_helpers.charts import panel, real
+
+LIGHT, DARK_PAPER, GRID, INK = 245, 20, 80, 230
+
+
+def _page_with_panel(box=(40, 140, 60, 200), size=(180, 260)) -> np.ndarray:
+    """A light page (a sheet's cells) holding a dark chart panel with light marks and gray grid lines."""
+    page = np.full(size, LIGHT, np.uint8)
+    page[::12, :] = page[:, ::40] = 200  # the sheet's light grid
+    top, bottom, left, right = box
+    page[top:bottom, left:right] = DARK_PAPER
+    page[top + 10 : bottom - 10 : 15, left + 10 : right - 10] = GRID
+    for x in range(left + 15, right - 15, 12):  # bars drawn in light ink
+        page[top + 30 + (x % 37) : bottom - 12, x : x + 6] = INK
+    return page
+
+
+def test_the_dark_panel_of_a_light_page_is_found():
+    assert panel.dark_panel(_page_with_panel()) == (40, 140, 60, 200)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["light chart", "dark picture", "solid dark bar", "dark pie", "title band", "dark area under a curve"],
+)
+def test_what_is_not_a_dark_panel_is_left_alone(name):
+    page = np.full((180, 260), LIGHT, np.uint8)
+    rows, cols = np.mgrid[:180, :260]
+    if name == "light chart":
+        page[100:160, 40:60] = page[60:160, 100:120] = 60  # dark bars on white
+    elif name == "dark picture":
+        page = 255 - _page_with_panel()  # a dark theme's border: the preparation inverts it
+    elif name == "solid dark bar":
+        page[30:160, 80:180] = DARK_PAPER  # one flat shape, nothing inside
+    elif name == "dark pie":
+        page[(rows - 90) ** 2 + (cols - 130) ** 2 < 70**2] = 40
+        page[(rows - 90) ** 2 + (cols - 130) ** 2 < 40**2] = 90
+    elif name == "title band":
+        page[:30, :] = DARK_PAPER
+        page[10:20, 20:120] = INK  # the title's text
+    else:  # an area filled dark under a wavy line
+        page[rows > 100 - 30 * np.sin(cols / 20)] = DARK_PAPER
+        page[150:155, :] = INK
+    assert panel.dark_panel(page) is None, name
+
+
+def test_a_picture_is_cropped_to_its_panel_at_full_size():
+    small = Image.fromarray(_page_with_panel())
+    big = small.resize((small.width * 4, small.height * 4), Image.Resampling.NEAREST)  # looked for shrunk
+    cropped = panel.crop_to_dark_panel(big, size=64)
+    assert cropped.size == (140 * 4, 100 * 4)
+    assert np.asarray(cropped)[0, 0] == DARK_PAPER, "the crop starts at the panel's corner"
+    light = Image.fromarray(np.full((100, 100), LIGHT, np.uint8))
+    assert panel.crop_to_dark_panel(light, size=64) is light, "no panel: the picture itself"
+
+
+def test_classify_prepares_a_picture_with_no_dark_panel_exactly_as_before(tmp_path):
+    file = tmp_path / "chart.png"
+    page = np.full((120, 200), LIGHT, np.uint8)
+    page[60:110, 30:60] = page[30:110, 90:120] = 60
+    Image.fromarray(page).save(file)
+    assert np.array_equal(real._prepare_to_answer(file, 64, {}), real.prepare_chart(file, 64))
+
+
+def test_classify_reads_a_dark_panel_as_the_chart_alone(tmp_path):
+    file, alone = tmp_path / "screenshot.png", tmp_path / "alone.png"
+    page = _page_with_panel()
+    Image.fromarray(page).save(file)
+    Image.fromarray(page[40:140, 60:200]).save(alone)
+    assert np.array_equal(real._prepare_to_answer(file, 64, {}), real.prepare_chart(alone, 64))
