@@ -5,7 +5,7 @@
 
 Two ways over the same charts, each in a child process of its own: ``streamed`` is
 :func:`dvdl_helpers.charts.iter_classify` (prepare and classify a batch, then the next), ``all at once`` is
-the naive way (:func:`~dvdl_helpers.charts.prepare_files` for every file, then
+the naive way (:func:`~dvdl_helpers.charts.prepare_to_classify` for every file, then
 :func:`~dvdl_helpers.charts.type_probabilities` on them all). Memory: the child's peak resident size
 (``getrusage`` ``ru_maxrss``) above what it held once TensorFlow, the model and one warm-up batch were in,
 measured on half the charts and on all of them: the streamed peak stays put as the folder grows, the
@@ -26,6 +26,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 from _common import RESULTS_DIR, append_record, cpu_seconds, load_average, machine
 
 from dvdl_helpers import charts, paths
@@ -80,9 +81,10 @@ def child(mode: str, files: list[Path], model_path: Path, batch_size: int) -> di
     if mode == "streamed":
         classified = sum(a.problem is None for a in charts.iter_classify(files, model, batch_size=batch_size))
     else:
-        x, read, _ = charts.prepare_files(files, int(model.input_shape[1]))
+        size = int(model.input_shape[1])
+        x = np.stack([charts.prepare_to_classify(file, size) for file in files])  # as classify reads each
         charts.type_probabilities(model, x)
-        classified = len(read)
+        classified = len(x)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     peak = peak_mib()
     return dict(

@@ -65,7 +65,7 @@ def test_classify_prepares_a_picture_with_no_dark_panel_exactly_as_before(tmp_pa
     page = np.full((120, 200), LIGHT, np.uint8)
     page[60:110, 30:60] = page[30:110, 90:120] = 60
     Image.fromarray(page).save(file)
-    assert np.array_equal(real._prepare_to_answer(file, 64, {}), real.prepare_chart(file, 64))
+    assert np.array_equal(real.prepare_to_classify(file, 64), real.prepare_chart(file, 64))
 
 
 def test_classify_reads_a_dark_panel_as_the_chart_alone(tmp_path):
@@ -73,4 +73,4 @@ def test_classify_reads_a_dark_panel_as_the_chart_alone(tmp_path):
     page = _page_with_panel()
     Image.fromarray(page).save(file)
     Image.fromarray(page[40:140, 60:200]).save(alone)
-    assert np.array_equal(real._prepare_to_answer(file, 64, {}), real.prepare_chart(alone, 64))
+    assert np.array_equal(real.prepare_to_classify(file, 64), real.prepare_chart(alone, 64))

@@ -57,6 +57,7 @@ __all__ = [
     "preparation_of",
     "prepare_chart",
     "prepare_files",
+    "prepare_to_classify",
     "save_classifier",
     "type_logits",
     "type_probabilities",
@@ -413,7 +414,7 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
     model = classifier.network
     size, options = int(model.input_shape[1]), preparation_of(model)
     while batch := list(itertools.islice(files, batch_size)):
-        read = list(imageprep.read_each(batch, lambda path: _prepare_to_answer(path, size, options)))
+        read = list(imageprep.read_each(batch, lambda path: prepare_to_classify(path, size, **options)))
         good = [i for i, (_, result) in enumerate(read) if not isinstance(result, PictureError)]
         # A picture of one colour has no ink for the crop to find: a guess there would mean nothing.
         blank = {i for i in good if int(np.ptp(read[i][1])) < BLANK_RANGE}
@@ -432,8 +433,12 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
                 yield ChartAnswer(file, problem=result.reason)
 
 
-def _prepare_to_answer(path: Path, size: int, options: dict) -> np.ndarray:
-    """A picture to classify, as the network reads it: cropped to its dark chart panel if any, prepared."""
+def prepare_to_classify(path: Path | str, size: int = INPUT_SIZE, **options) -> np.ndarray:
+    """A picture as :func:`iter_classify` reads it: its dark chart panel if it has one, then prepared.
+
+    :mod:`.panel` finds a dark chart on a light page (a screenshot); :func:`prepare_chart` then prepares the
+    picture with ``options``. Training charts are drawn, not screenshots: they go to :func:`prepare_chart`.
+    """
     picture = imageprep.prepare_image(path, gray=not options.get("color"))
     return prepare_chart(crop_to_dark_panel(picture, size), size, **options)
 
