@@ -53,11 +53,11 @@ def test_what_is_not_a_dark_panel_is_left_alone(name):
 def test_a_picture_is_cropped_to_its_panel_at_full_size():
     small = Image.fromarray(_page_with_panel())
     big = small.resize((small.width * 4, small.height * 4), Image.Resampling.NEAREST)  # looked for shrunk
-    cropped = panel.crop_to_dark_panel(big, size=64)
+    cropped = real._crop_to_dark_panel(big, size=64)
     assert cropped.size == (140 * 4, 100 * 4)
     assert np.asarray(cropped)[0, 0] == DARK_PAPER, "the crop starts at the panel's corner"
     light = Image.fromarray(np.full((100, 100), LIGHT, np.uint8))
-    assert panel.crop_to_dark_panel(light, size=64) is light, "no panel: the picture itself"
+    assert real._crop_to_dark_panel(light, size=64) is light, "no panel: the picture itself"
 
 
 def test_classify_prepares_a_picture_with_no_dark_panel_exactly_as_before(tmp_path):

@@ -4,18 +4,17 @@
 dark chart on its own reaches the network as a light one. A dark chart inside a light screenshot (one of
 a spreadsheet's dark chart styles beside its cells, a dark dashboard tile in a web page) keeps a light
 border and reaches the network dark, a look it rarely trained on. :func:`dark_panel` finds such a panel
-and :func:`crop_to_dark_panel` crops the picture to it. :func:`~.real.iter_classify` (and so
-``charts.classify`` and ``dvdl-charts classify``) does this to every picture before preparing it; the
-generated training charts are not cropped. Measured in ``benchmarks/results/dark_panel.jsonl``.
+and :func:`~.real.prepare_to_classify` crops the picture to it before preparing it, for
+:func:`~.real.iter_classify` (and so ``charts.classify`` and ``dvdl-charts classify``); the generated
+training charts are not cropped. Measured in ``benchmarks/results/dark_panel.jsonl``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
 from scipy import ndimage
 
-__all__ = ["DARK", "crop_to_dark_panel", "dark_panel"]
+__all__ = ["DARK", "dark_panel"]
 
 DARK = 100  # gray level below which a pixel counts as dark
 
@@ -50,20 +49,3 @@ def dark_panel(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     if (outline < DARK).mean() < 0.9:
         return None
     return top, bottom, left, right
-
-
-def crop_to_dark_panel(picture: Image.Image, size: int) -> Image.Image:
-    """``picture`` cropped to its dark panel where it has one (looked for at about ``2 × size``), else itself.
-
-    The panel is looked for on a gray copy shrunk as :func:`~.real.prepare_chart` shrinks large pictures,
-    so that the thin lines and text inside a panel blur as the network will see them.
-    """
-    gray = picture.convert("L")
-    if max(gray.size) > 4 * size:
-        factor = max(1, max(gray.size) // (2 * size))
-        gray = gray.reduce(factor) if factor > 1 else gray
-    box = dark_panel(np.asarray(gray))
-    if box is None:
-        return picture
-    top, bottom, left, right = (round(edge * picture.width / gray.width) for edge in box)  # one shrink factor
-    return picture.crop((left, top, right, bottom))

@@ -30,7 +30,7 @@ from .. import imageprep, paths
 from ..imageprep import PictureError
 from . import calibration
 from .clean_look import CHART_TYPES
-from .panel import crop_to_dark_panel
+from .panel import dark_panel
 
 __all__ = [
     "BLANK_RANGE",
@@ -107,10 +107,7 @@ def prepare_chart(
     ``color``: ``size×size×3`` RGB instead (paper, margins and dark themes judged on the gray levels).
     """
     # imageprep's reading: upright, first frame, 16-bit pictures to 8 bits, transparency onto white.
-    picture = imageprep.prepare_image(image, gray=not color)
-    if max(picture.size) > 4 * size:  # cheap first shrink of large pictures (keeps the aspect ratio)
-        factor = max(1, max(picture.size) // (2 * size))
-        picture = picture.reduce(factor) if factor > 1 else picture
+    picture = _shrunk(imageprep.prepare_image(image, gray=not color), size)
     pixels = np.asarray(picture)
     levels = np.asarray(picture.convert("L")) if color else pixels
     border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
@@ -440,7 +437,29 @@ def prepare_to_classify(path: Path | str, size: int = INPUT_SIZE, **options) -> 
     picture with ``options``. Training charts are drawn, not screenshots: they go to :func:`prepare_chart`.
     """
     picture = imageprep.prepare_image(path, gray=not options.get("color"))
-    return prepare_chart(crop_to_dark_panel(picture, size), size, **options)
+    return prepare_chart(_crop_to_dark_panel(picture, size), size, **options)
+
+
+def _crop_to_dark_panel(picture: Image.Image, size: int) -> Image.Image:
+    """``picture`` cropped to its dark chart panel where it has one (:func:`.panel.dark_panel`), else itself.
+
+    The panel is looked for on a gray copy shrunk as :func:`prepare_chart` shrinks, so that the thin lines
+    and text inside a panel blur as the network will see them.
+    """
+    gray = _shrunk(picture.convert("L"), size)
+    box = dark_panel(np.asarray(gray))
+    if box is None:
+        return picture
+    top, bottom, left, right = (round(edge * picture.width / gray.width) for edge in box)  # one shrink factor
+    return picture.crop((left, top, right, bottom))
+
+
+def _shrunk(picture: Image.Image, size: int) -> Image.Image:
+    """A large picture cheaply shrunk to about ``2 × size`` (keeps the aspect ratio); others as they are."""
+    if max(picture.size) > 4 * size:
+        factor = max(1, max(picture.size) // (2 * size))
+        picture = picture.reduce(factor) if factor > 1 else picture
+    return picture
 
 
 def classify(
