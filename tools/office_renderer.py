@@ -368,7 +368,7 @@ def _grab(book: Path, display: str, folder: Path):
     from PIL import Image, ImageChops
 
     env = {**os.environ, "DISPLAY": display}
-    profile = f"UserInstallation=file://{folder / 'profile'}"  # never the user's own settings
+    profile = _profile(folder)
     calc = subprocess.Popen(
         ["soffice", f"-env:{profile}", "--norestore", "--nologo", "--calc", str(book)],
         env=env,
@@ -406,10 +406,15 @@ def _grab(book: Path, display: str, folder: Path):
             time.sleep(0.1)
 
 
+def _profile(folder: Path) -> str:
+    """Calc's settings folder inside ``folder``, never the user's own: ``soffice -env:<this>``."""
+    return f"UserInstallation=file://{folder / 'profile'}"
+
+
 def _print_to_pdf(books: list[Path], folder: Path, chunk: int = 30) -> list[Path]:
     """Calc prints each workbook to ``folder``; a batch that Calc left unfinished is retried file by file."""
-    profile = f"-env:UserInstallation=file://{folder / 'profile'}"  # never the user's own settings
-    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder)]
+    command = ["soffice", f"-env:{_profile(folder)}", "--headless", "--convert-to", "pdf"]
+    command += ["--outdir", str(folder)]
     for start in range(0, len(books), chunk):  # Calc sometimes stops partway through a long batch, quietly
         subprocess.run([*command, *map(str, books[start : start + chunk])], capture_output=True, timeout=600)
     for book in books:
