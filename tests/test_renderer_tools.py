@@ -1,4 +1,6 @@
-"""tools/second_renderer.py and tools/office_renderer.py: the parts that need no office suite."""
+"""The chart-drawing tools (second, office and R renderers): the parts that need no other program."""
+
+import shutil
 
 import numpy as np
 import pytest
@@ -47,3 +49,25 @@ def test_the_same_seed_writes_the_same_workbook_and_each_type_its_chart():
         assert [tuple(row) for row in first.active.values] == [tuple(row) for row in again.active.values]
     with pytest.raises(ValueError, match="unknown chart type"):
         office.workbook("box", np.random.default_rng(0))
+
+
+r_tool = load_script(TOOLS / "r_renderer.py")
+
+
+def test_the_same_seed_writes_the_same_r_script_and_each_type_draws_one_chart(tmp_path):
+    for kind in second.TYPES:
+        first, again = (
+            r_tool.chart_script(kind, np.random.default_rng([7, 0, 1]), tmp_path / "c.png") for _ in range(2)
+        )
+        assert first == again, f"{kind}: a seed draws one chart"
+        assert first.count("png(") == 1 and first.count("dev.off()") == 1, "one picture, opened and closed"
+    with pytest.raises(ValueError, match="unknown chart type"):
+        r_tool.chart_script("box", np.random.default_rng(0), tmp_path / "c.png")
+
+
+def test_r_draws_every_type(tmp_path):
+    if shutil.which("Rscript") is None:
+        pytest.skip("R is not a course dependency: apt install r-base-core to run the tool")
+    r_tool.render(tmp_path, per_type=2, seed=7)
+    drawn = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.glob("*/*.png"))
+    assert drawn == [f"{kind}/{kind}_{j:04d}.png" for kind in second.TYPES for j in range(2)]

@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -215,6 +216,8 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
         n=len(files),
         balanced_accuracy=round(score, 3),
         per_type={kind: round(float(np.mean(said[truth == kind] == kind)), 3) for kind in TYPES},
+        mistakes=dict(Counter(f"{t}→{s}" for t, s in zip(truth, said, strict=True) if t != s).most_common()),
+        dark_panel_crop=True,  # classify crops a dark chart on a light page to its panel (older records: no)
         cpu=device.cpu_name(),
     )
     _append(record)
