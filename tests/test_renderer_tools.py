@@ -1,6 +1,7 @@
 """The chart-drawing tools (second, office and R renderers): the parts that need no other program."""
 
 import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -71,3 +72,31 @@ def test_r_draws_every_type(tmp_path):
     r_tool.render(tmp_path, per_type=2, seed=7)
     drawn = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.glob("*/*.png"))
     assert drawn == [f"{kind}/{kind}_{j:04d}.png" for kind in second.TYPES for j in range(2)]
+
+
+ggplot_tool = load_script(TOOLS / "ggplot_renderer.py")
+
+
+def test_the_same_seed_writes_the_same_ggplot_script_and_each_type_prints_one_plot(tmp_path):
+    for kind in second.TYPES:
+        first, again = (
+            ggplot_tool.chart_script(kind, np.random.default_rng([9, 0, 1]), tmp_path / "c.png")
+            for _ in range(2)
+        )
+        assert first == again, f"{kind}: a seed draws one chart"
+        assert first.count("png(") == first.count("print(p)") == first.count("dev.off()") == 1
+    with pytest.raises(ValueError, match="unknown chart type"):
+        ggplot_tool.chart_script("box", np.random.default_rng(0), tmp_path / "c.png")
+
+
+def test_ggplot2_draws_every_type(tmp_path):
+    has_ggplot2 = (
+        shutil.which("Rscript")
+        and not subprocess.run(["Rscript", "-e", "library(ggplot2)"], capture_output=True).returncode
+    )
+    if not has_ggplot2:
+        pytest.skip("R and ggplot2 are not course dependencies: apt install r-base-core r-cran-ggplot2")
+    ggplot_tool.main(["render", str(tmp_path), "--per-type", "1"])
+    assert sorted(path.name for path in tmp_path.glob("*/*.png")) == [
+        f"{kind}_0000.png" for kind in second.TYPES
+    ]

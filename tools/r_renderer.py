@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -268,8 +269,11 @@ def chart_script(kind: str, rng: np.random.Generator, file: Path) -> str:
     return f"local({{\n{device}{body}invisible(dev.off())\n}})\n"
 
 
-def render(out: Path, per_type: int, seed: int) -> None:
-    """Draw ``per_type`` charts of each type into ``out/<type>/`` as PNGs, one R run per type."""
+def render(out: Path, per_type: int, seed: int, script: Callable = chart_script) -> None:
+    """Draw ``per_type`` charts of each type into ``out/<type>/`` as PNGs, one R run per type.
+
+    ``script(kind, rng, file)`` writes each chart's R code (:func:`chart_script`: base graphics).
+    """
     if shutil.which("Rscript") is None:
         sys.exit("Rscript not found: apt install r-base-core")
     drawn = 0
@@ -277,11 +281,11 @@ def render(out: Path, per_type: int, seed: int) -> None:
         folder = out / kind
         folder.mkdir(parents=True, exist_ok=True)
         files = [(folder / f"{kind}_{j:04d}.png").resolve() for j in range(per_type)]
-        scripts = [chart_script(kind, np.random.default_rng([seed, t, j]), f) for j, f in enumerate(files)]
+        scripts = [script(kind, np.random.default_rng([seed, t, j]), f) for j, f in enumerate(files)]
         with tempfile.TemporaryDirectory() as scratch:
-            script = Path(scratch) / f"{kind}.R"
-            script.write_text(f"set.seed({seed})\n" + "".join(scripts))  # jitter and sample() are seeded too
-            run = subprocess.run(["Rscript", "--vanilla", str(script)], capture_output=True, text=True)
+            program = Path(scratch) / f"{kind}.R"
+            program.write_text(f"set.seed({seed})\n" + "".join(scripts))  # jitter and sample() are seeded too
+            run = subprocess.run(["Rscript", "--vanilla", str(program)], capture_output=True, text=True)
         if run.returncode:
             raise RuntimeError(f"R failed drawing the {kind} charts:\n{run.stderr[-2000:]}")
         missing = [f.name for f in files if not f.exists()]
