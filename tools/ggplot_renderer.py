@@ -15,12 +15,14 @@ drawing needs ``apt install r-base-core r-cran-ggplot2``; testing needs the cour
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
-from r_renderer import GROUPS, NAMES, WORDS, _pick, _r, _walks, render  # this file's folder is on the path
+
+# r_renderer: this file's folder is on the path
+import r_renderer
+from r_renderer import GROUPS, NAMES, WORDS, _pick, _r, _walks, body, cloud, sample, writers
 
 THEMES = (
     "theme_gray",
@@ -84,14 +86,7 @@ def _bars(kind: str, rng: np.random.Generator) -> str:
 
 
 def _histogram(rng: np.random.Generator) -> str:
-    n = int(rng.integers(60, 1500))
-    shape = _pick(rng, ("normal", "gamma", "uniform", "bimodal"))
-    data = {
-        "normal": lambda: rng.normal(rng.uniform(-50, 100), rng.uniform(1, 20), n),
-        "gamma": lambda: rng.gamma(rng.uniform(1.2, 6), rng.uniform(1, 10), n),
-        "uniform": lambda: rng.uniform(0, rng.uniform(5, 100), n),
-        "bimodal": lambda: np.concatenate([rng.normal(0, 1, n // 2), rng.normal(3, 1, n - n // 2)]),
-    }[shape]()
+    data = sample(rng)
     fill, outline = _pick(
         rng,
         (
@@ -163,10 +158,8 @@ def _pie(rng: np.random.Generator) -> str:
 
 
 def _scatter(rng: np.random.Generator) -> str:
-    k, n = int(rng.choice([1, 1, 1, 2, 3])), int(rng.integers(15, 400))
-    slope, spread = rng.normal(0, 1.2), rng.uniform(0.2, 2)
-    x = rng.uniform(0, 10, (k, n)) if rng.random() < 0.5 else rng.normal(5, 2, (k, n))
-    y = slope * x + rng.normal(0, spread, (k, n)) + rng.uniform(-5, 5, (k, 1))
+    x, y = cloud(rng)
+    k, n = x.shape
     code = (
         f"df <- data.frame(x = {_r(np.round(x.ravel(), 3))}, y = {_r(np.round(y.ravel(), 3))}, "
         f"group = rep({_r(list(GROUPS[:k]))}, each = {n}))\n"
@@ -184,37 +177,20 @@ def _scatter(rng: np.random.Generator) -> str:
     return code + _look(rng, "colour", k)
 
 
+WRITERS = writers(_bars, _histogram, _lines, _pie, _scatter)  # ggplot2
+
+
 def chart_script(kind: str, rng: np.random.Generator, file: Path) -> str:
     """The R code that draws one ggplot2 chart of ``kind`` with random data and look into ``file``."""
     width, height = int(rng.integers(380, 900)), int(rng.integers(300, 700))
     res = int(rng.choice([72, 96, 110]))
     device = f'png("{file}", width = {width}, height = {height}, res = {res}, type = "cairo")\n'
-    if kind in ("bar", "hbar"):
-        body = _bars(kind, rng)
-    elif kind == "histogram":
-        body = _histogram(rng)
-    elif kind in ("line", "area"):
-        body = _lines(kind, rng)
-    elif kind == "pie":
-        body = _pie(rng)
-    elif kind == "scatter":
-        body = _scatter(rng)
-    else:
-        raise ValueError(f"unknown chart type {kind!r}")
-    return f"local({{\n{device}{body}print(p)\ninvisible(dev.off())\n}})\n"
+    return f"local({{\n{device}{body(kind, rng, WRITERS)}print(p)\ninvisible(dev.off())\n}})\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line (see the module's docstring)."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    commands = ap.add_subparsers(dest="command", required=True)
-    drawing = commands.add_parser("render")
-    drawing.add_argument("out", type=Path)
-    drawing.add_argument("--per-type", type=int, default=60)
-    drawing.add_argument("--seed", type=int, default=9)
-    args = ap.parse_args(argv)
-    render(args.out, args.per_type, args.seed, script=_with_library)
-    return 0
+    """The command line (see the module's docstring), as r_renderer's."""
+    return r_renderer.main(argv, script=_with_library, seed=9, doc=__doc__)
 
 
 def _with_library(kind: str, rng: np.random.Generator, file: Path) -> str:

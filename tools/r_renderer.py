@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,26 @@ def _walks(rng: np.random.Generator, k: int, m: int, positive: bool) -> np.ndarr
     return walks - min(0.0, walks.min()) + rng.uniform(1, 5) if positive else walks
 
 
+def sample(rng: np.random.Generator) -> np.ndarray:
+    """A histogram's values: 60 to 1,500 of a normal, skewed, uniform or two-peaked sample."""
+    n = int(rng.integers(60, 1500))
+    shape = _pick(rng, ("normal", "gamma", "uniform", "bimodal"))
+    return {
+        "normal": lambda: rng.normal(rng.uniform(-50, 100), rng.uniform(1, 20), n),
+        "gamma": lambda: rng.gamma(rng.uniform(1.2, 6), rng.uniform(1, 10), n),
+        "uniform": lambda: rng.uniform(0, rng.uniform(5, 100), n),
+        "bimodal": lambda: np.concatenate([rng.normal(0, 1, n // 2), rng.normal(3, 1, n - n // 2)]),
+    }[shape]()
+
+
+def cloud(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A scatter's points: 1 to 3 groups (rows) of 15 to 400 points along a line, tight or loose."""
+    k, n = int(rng.choice([1, 1, 1, 2, 3])), int(rng.integers(15, 400))
+    slope, spread = rng.normal(0, 1.2), rng.uniform(0.2, 2)
+    x = rng.uniform(0, 10, (k, n)) if rng.random() < 0.5 else rng.normal(5, 2, (k, n))
+    return x, slope * x + rng.normal(0, spread, (k, n)) + rng.uniform(-5, 5, (k, 1))
+
+
 def _legend(rng: np.random.Generator, k: int, how: str) -> str:
     """A legend for ``k`` series (``how``: ``fill = cols`` or ``col = cols, lty = 1`` ...), on most charts."""
     if k < 2 or rng.random() < 0.25:
@@ -144,14 +165,7 @@ def _bars(kind: str, rng: np.random.Generator) -> str:
 
 
 def _histogram(rng: np.random.Generator) -> str:
-    n = int(rng.integers(60, 1500))
-    shape = _pick(rng, ("normal", "gamma", "uniform", "bimodal"))
-    data = {
-        "normal": lambda: rng.normal(rng.uniform(-50, 100), rng.uniform(1, 20), n),
-        "gamma": lambda: rng.gamma(rng.uniform(1.2, 6), rng.uniform(1, 10), n),
-        "uniform": lambda: rng.uniform(0, rng.uniform(5, 100), n),
-        "bimodal": lambda: np.concatenate([rng.normal(0, 1, n // 2), rng.normal(3, 1, n - n // 2)]),
-    }[shape]()
+    data = sample(rng)
     density = rng.random() < 0.25  # a density curve over the bars, as textbooks often draw
     fill = _pick(rng, ('rep("white", n)', _colours(rng, distinct=False)))  # white: R's default until 4.0
     outline = 'par("fg")' if "white" in fill else _pick(rng, BORDERS[:2] + BORDERS[3:])  # bars stay seen
@@ -225,10 +239,8 @@ def _pie(rng: np.random.Generator) -> str:
 
 
 def _scatter(rng: np.random.Generator) -> str:
-    k, n = int(rng.choice([1, 1, 1, 2, 3])), int(rng.integers(15, 400))
-    slope, spread = rng.normal(0, 1.2), rng.uniform(0.2, 2)
-    x = rng.uniform(0, 10, (k, n)) if rng.random() < 0.5 else rng.normal(5, 2, (k, n))
-    y = slope * x + rng.normal(0, spread, (k, n)) + rng.uniform(-5, 5, (k, 1))
+    x, y = cloud(rng)
+    k = len(x)
     code = (
         f"n <- {k}\nx <- matrix({_r(np.round(x.ravel(), 3))}, nrow = n)\n"
         f"y <- matrix({_r(np.round(y.ravel(), 3))}, nrow = n)\n"
@@ -251,22 +263,33 @@ def _scatter(rng: np.random.Generator) -> str:
     return code + _legend(rng, k, "col = cols, pch = 1:n")
 
 
+def writers(bars: Callable, histogram: Callable, lines: Callable, pie: Callable, scatter: Callable) -> dict:
+    """Chart type -> the function of ``rng`` that writes its code (bars and lines also get the type)."""
+    return {
+        "area": partial(lines, "area"),
+        "bar": partial(bars, "bar"),
+        "hbar": partial(bars, "hbar"),
+        "histogram": histogram,
+        "line": partial(lines, "line"),
+        "pie": pie,
+        "scatter": scatter,
+    }
+
+
+WRITERS = writers(_bars, _histogram, _lines, _pie, _scatter)  # base graphics
+
+
 def chart_script(kind: str, rng: np.random.Generator, file: Path) -> str:
     """The R code that draws one chart of ``kind`` with random data and look into ``file``."""
     device = _device(rng, file)
-    if kind in ("bar", "hbar"):
-        body = _bars(kind, rng)
-    elif kind == "histogram":
-        body = _histogram(rng)
-    elif kind in ("line", "area"):
-        body = _lines(kind, rng)
-    elif kind == "pie":
-        body = _pie(rng)
-    elif kind == "scatter":
-        body = _scatter(rng)
-    else:
+    return f"local({{\n{device}{body(kind, rng, WRITERS)}invisible(dev.off())\n}})\n"
+
+
+def body(kind: str, rng: np.random.Generator, writers: dict[str, Callable]) -> str:
+    """The code of one chart: ``writers[kind](rng)``, or a clear error for a type the tools do not draw."""
+    if kind not in writers:
         raise ValueError(f"unknown chart type {kind!r}")
-    return f"local({{\n{device}{body}invisible(dev.off())\n}})\n"
+    return writers[kind](rng)
 
 
 def render(out: Path, per_type: int, seed: int, script: Callable = chart_script) -> None:
@@ -295,16 +318,21 @@ def render(out: Path, per_type: int, seed: int, script: Callable = chart_script)
     print(f"drew {drawn} charts into {out}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The command line (see the module's docstring)."""
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(
+    argv: list[str] | None = None, script: Callable = chart_script, seed: int = 7, doc: str = __doc__
+) -> int:
+    """The command line (see the module's docstring): ``render OUT_DIR [--per-type N] [--seed N]``.
+
+    ggplot_renderer's too: it names its own ``script``, default ``seed`` and ``doc``.
+    """
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     commands = ap.add_subparsers(dest="command", required=True)
     drawing = commands.add_parser("render")
     drawing.add_argument("out", type=Path)
     drawing.add_argument("--per-type", type=int, default=60)
-    drawing.add_argument("--seed", type=int, default=7)
+    drawing.add_argument("--seed", type=int, default=seed)
     args = ap.parse_args(argv)
-    render(args.out, args.per_type, args.seed)
+    render(args.out, args.per_type, args.seed, script=script)
     return 0
 
 
