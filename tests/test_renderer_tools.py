@@ -1,4 +1,4 @@
-"""The chart-drawing tools (second, office and R renderers): the parts that need no other program."""
+"""The chart-drawing tools (pygal, office, R, ggplot2, gnuplot): the parts that need no other program."""
 
 import shutil
 import subprocess
@@ -53,50 +53,47 @@ def test_the_same_seed_writes_the_same_workbook_and_each_type_its_chart():
 
 
 r_tool = load_script(TOOLS / "r_renderer.py")
+ggplot_tool = load_script(TOOLS / "ggplot_renderer.py")
+gnuplot_tool = load_script(TOOLS / "gnuplot_renderer.py")
+#: each script-writing tool, and the lines that open and close one picture in its script
+SCRIPTS = {
+    "R": (r_tool, "png(", "dev.off()"),
+    "ggplot2": (ggplot_tool, "print(p)", "dev.off()"),
+    "gnuplot": (gnuplot_tool, 'set output "', "unset output"),
+}
 
 
-def test_the_same_seed_writes_the_same_r_script_and_each_type_draws_one_chart(tmp_path):
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_the_same_seed_writes_the_same_script_and_each_type_draws_one_picture(tmp_path, name):
+    tool, opened, closed = SCRIPTS[name]
     for kind in second.TYPES:
         first, again = (
-            r_tool.chart_script(kind, np.random.default_rng([7, 0, 1]), tmp_path / "c.png") for _ in range(2)
+            tool.chart_script(kind, np.random.default_rng([7, 0, 1]), tmp_path / "c.png") for _ in range(2)
         )
-        assert first == again, f"{kind}: a seed draws one chart"
-        assert first.count("png(") == 1 and first.count("dev.off()") == 1, "one picture, opened and closed"
+        assert first == again, f"{name}, {kind}: a seed draws one chart"
+        assert first.count(opened) == first.count(closed) == 1, "one picture, opened and closed"
     with pytest.raises(ValueError, match="unknown chart type"):
-        r_tool.chart_script("box", np.random.default_rng(0), tmp_path / "c.png")
+        tool.chart_script("box", np.random.default_rng(0), tmp_path / "c.png")
 
 
-def test_r_draws_every_type(tmp_path):
-    if shutil.which("Rscript") is None:
-        pytest.skip("R is not a course dependency: apt install r-base-core to run the tool")
-    r_tool.render(tmp_path, per_type=2, seed=7)
+def _runs(*command: str) -> bool:
+    """Whether ``command`` runs and succeeds here (the drawing programs are not course dependencies)."""
+    return (
+        shutil.which(command[0]) is not None and not subprocess.run(command, capture_output=True).returncode
+    )
+
+
+@pytest.mark.parametrize(
+    "name, needs",
+    [
+        ("R", ("Rscript", "-e", "1")),
+        ("ggplot2", ("Rscript", "-e", "library(ggplot2)")),
+        ("gnuplot", ("gnuplot", "-e", "print 1")),
+    ],
+)
+def test_each_program_draws_every_type(tmp_path, name, needs):
+    if not _runs(*needs):
+        pytest.skip(f"{name} is not installed (not a course dependency: see the tool's docstring)")
+    SCRIPTS[name][0].main(["render", str(tmp_path), "--per-type", "2"])
     drawn = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.glob("*/*.png"))
     assert drawn == [f"{kind}/{kind}_{j:04d}.png" for kind in second.TYPES for j in range(2)]
-
-
-ggplot_tool = load_script(TOOLS / "ggplot_renderer.py")
-
-
-def test_the_same_seed_writes_the_same_ggplot_script_and_each_type_prints_one_plot(tmp_path):
-    for kind in second.TYPES:
-        first, again = (
-            ggplot_tool.chart_script(kind, np.random.default_rng([9, 0, 1]), tmp_path / "c.png")
-            for _ in range(2)
-        )
-        assert first == again, f"{kind}: a seed draws one chart"
-        assert first.count("png(") == first.count("print(p)") == first.count("dev.off()") == 1
-    with pytest.raises(ValueError, match="unknown chart type"):
-        ggplot_tool.chart_script("box", np.random.default_rng(0), tmp_path / "c.png")
-
-
-def test_ggplot2_draws_every_type(tmp_path):
-    has_ggplot2 = (
-        shutil.which("Rscript")
-        and not subprocess.run(["Rscript", "-e", "library(ggplot2)"], capture_output=True).returncode
-    )
-    if not has_ggplot2:
-        pytest.skip("R and ggplot2 are not course dependencies: apt install r-base-core r-cran-ggplot2")
-    ggplot_tool.main(["render", str(tmp_path), "--per-type", "1"])
-    assert sorted(path.name for path in tmp_path.glob("*/*.png")) == [
-        f"{kind}_0000.png" for kind in second.TYPES
-    ]

@@ -292,13 +292,19 @@ def body(kind: str, rng: np.random.Generator, writers: dict[str, Callable]) -> s
     return writers[kind](rng)
 
 
-def render(out: Path, per_type: int, seed: int, script: Callable = chart_script) -> None:
-    """Draw ``per_type`` charts of each type into ``out/<type>/`` as PNGs, one R run per type.
+#: how R runs a script, and what to install where it is missing
+R = dict(program=("Rscript", "--vanilla"), install="apt install r-base-core", header="set.seed({seed})\n")
 
-    ``script(kind, rng, file)`` writes each chart's R code (:func:`chart_script`: base graphics).
+
+def render(out: Path, per_type: int, seed: int, script: Callable = chart_script, how: dict = R) -> None:
+    """Draw ``per_type`` charts of each type into ``out/<type>/`` as PNGs, one program run per type.
+
+    ``script(kind, rng, file)`` writes each chart's code (:func:`chart_script`: R's base graphics);
+    ``how`` names the program that runs it (:data:`R`; gnuplot_renderer passes gnuplot's).
     """
-    if shutil.which("Rscript") is None:
-        sys.exit("Rscript not found: apt install r-base-core")
+    program, name = how["program"], how["program"][0]
+    if shutil.which(name) is None:
+        sys.exit(f"{name} not found: {how['install']}")
     drawn = 0
     for t, kind in enumerate(TYPES):
         folder = out / kind
@@ -306,24 +312,29 @@ def render(out: Path, per_type: int, seed: int, script: Callable = chart_script)
         files = [(folder / f"{kind}_{j:04d}.png").resolve() for j in range(per_type)]
         scripts = [script(kind, np.random.default_rng([seed, t, j]), f) for j, f in enumerate(files)]
         with tempfile.TemporaryDirectory() as scratch:
-            program = Path(scratch) / f"{kind}.R"
-            program.write_text(f"set.seed({seed})\n" + "".join(scripts))  # jitter and sample() are seeded too
-            run = subprocess.run(["Rscript", "--vanilla", str(program)], capture_output=True, text=True)
+            commands = Path(scratch) / f"{kind}.script"
+            commands.write_text(how["header"].format(seed=seed) + "".join(scripts))
+            run = subprocess.run([*program, str(commands)], capture_output=True, text=True)
         if run.returncode:
-            raise RuntimeError(f"R failed drawing the {kind} charts:\n{run.stderr[-2000:]}")
+            raise RuntimeError(f"{name} failed drawing the {kind} charts:\n{run.stderr[-2000:]}")
         missing = [f.name for f in files if not f.exists()]
         if missing:
-            raise RuntimeError(f"R drew no {', '.join(missing[:5])}")
+            raise RuntimeError(f"{name} drew no {', '.join(missing[:5])}")
         drawn += len(files)
     print(f"drew {drawn} charts into {out}")
 
 
 def main(
-    argv: list[str] | None = None, script: Callable = chart_script, seed: int = 7, doc: str = __doc__
+    argv: list[str] | None = None,
+    script: Callable = chart_script,
+    seed: int = 7,
+    doc: str = __doc__,
+    how: dict = R,
 ) -> int:
     """The command line (see the module's docstring): ``render OUT_DIR [--per-type N] [--seed N]``.
 
-    ggplot_renderer's too: it names its own ``script``, default ``seed`` and ``doc``.
+    ggplot_renderer's and gnuplot_renderer's too: they name their own ``script``, default ``seed``,
+    ``doc`` and (gnuplot) ``how`` it runs.
     """
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     commands = ap.add_subparsers(dest="command", required=True)
@@ -332,7 +343,7 @@ def main(
     drawing.add_argument("--per-type", type=int, default=60)
     drawing.add_argument("--seed", type=int, default=seed)
     args = ap.parse_args(argv)
-    render(args.out, args.per_type, args.seed, script=script)
+    render(args.out, args.per_type, args.seed, script=script, how=how)
     return 0
 
 
