@@ -70,7 +70,7 @@ def _bars(kind: str, rng: np.random.Generator) -> str:
         code += f"set boxwidth {rng.uniform(0.6, 0.95):.2f}\n"
         series = [f'$bars using {s + 2}{":xtic(1)" if s == 0 else ""} title "{GROUPS[s]}"' for s in range(k)]
         return code + "plot " + ", ".join(series) + "\n"
-    # horizontal bars: boxes from 0 to the value, one row per name (the first series only, as most tools)
+    # horizontal bars: boxes from 0 to the value, one row per name (of the first series only)
     height = rng.uniform(0.25, 0.45)
     code += "set yrange [-0.6:*]\n"
     return (
