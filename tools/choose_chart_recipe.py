@@ -1,8 +1,8 @@
 """Measure a chart-classifier recipe over several training starts, on the choose halves of both sources.
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
-        [--epochs 20] [--per-type 1000] [--label-smoothing 0.1] [--color] [--perspective 0.2] [--blur 0.5]
-        [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000]
+        [--epochs 20] [--per-type 1000] [--data-seed 1] [--label-smoothing 0.1] [--color] [--perspective 0.2]
+        [--blur 0.5] [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
         [--in-context] [--unsure] [--by-type]
 
@@ -252,6 +252,7 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--filters", type=int, nargs="+", default=None)
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--per-type", type=int, default=None)
+    ap.add_argument("--data-seed", type=int, default=0, help="the seed that draws the charts (0, as shipped)")
     ap.add_argument("--label-smoothing", type=float, default=None)
     ap.add_argument("--color", action="store_true", help="colour input (RGB) instead of gray")
     ap.add_argument("--perspective", type=float, default=None, help="models.chart_convnet's perspective")
@@ -286,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     # Each generator version draws into its own folder: runs of another version may still read theirs.
     split = charts.proportional_split(args.per_type) if args.per_type else charts.SETTINGS["full"]["split"]
     per_type = sum(split)
-    data_dir = charts.chart_data_dir(per_type, root=experiments / f"charts-v{charts.VARIED_VERSION}")
+    # Another data seed draws other charts: they go to their own folder, so seed 0's stay for the others.
+    drawn = f"charts-v{charts.VARIED_VERSION}" + (f"-data{args.data_seed}" if args.data_seed else "")
+    data_dir = charts.chart_data_dir(per_type, root=experiments / drawn)
     if args.evaluate:
         evaluate(
             args.name,
@@ -307,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             args.epochs,
             model_path=path,
             seed=seed,
+            data_seed=args.data_seed,
             recipe=recipe,
             progress=False,
             data_dir=data_dir,
@@ -314,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         assert set(result.scores) == set(CHOSEN_ON), result.scores.keys()
         facts = dict(recipe=recipe, epochs=result.epochs, train_charts=result.n_train, train_s=result.train_s)
+        if args.data_seed:
+            facts["data_seed"] = args.data_seed
         record(args.name, seed, result.scores, **facts)
     return 0
 
