@@ -649,6 +649,30 @@ def test_cut_headers_and_formats_pillow_cannot_read_have_clear_reasons(tmp_path:
     }
 
 
+def test_postscript_is_never_run_and_the_next_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pillow reads EPS by running Ghostscript on it; this one would loop forever and stop the whole run.
+    forever = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\n{} loop\nshowpage\n"
+    for name in ("figure.eps", "figure.ps", "renamed.png"):
+        (tmp_path / name).write_bytes(forever)
+    noisy_rgb(20, 20).save(tmp_path / "good.png")
+
+    def no_program(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a program was started on a picture: {args}")
+
+    monkeypatch.setattr(subprocess, "check_call", no_program)
+    monkeypatch.setattr(subprocess, "Popen", no_program)
+    results = dict(read_each(sorted(tmp_path.iterdir()), prepare_image))
+    reasons = {path.name: getattr(result, "reason", "read") for path, result in results.items()}
+    assert reasons["good.png"] == "read", reasons
+    for name, suffix in (("figure.eps", ".eps"), ("figure.ps", ".ps")):
+        said = reasons[name]
+        assert said.startswith(f"unsupported format: a {suffix} file is a PostScript program"), said
+        assert "convert it to PNG" in said, said
+    assert reasons["renamed.png"] == "corrupt image or not a .png file (Pillow cannot identify it)", reasons
+
+
 def test_keyboard_interrupt_is_no_problem_of_a_file(tmp_path: Path) -> None:
     noisy_rgb(8, 8).save(tmp_path / "good.png")
 

@@ -7,7 +7,8 @@ it is opened, decoded or prepared. Pillow's decoders raise far more than ``OSErr
 raise something else, so every ``Exception`` counts; ``KeyboardInterrupt`` (not an ``Exception``) still
 stops a run at once. Limits: Pillow's decompression-bomb limit, with its warning band (1× to 2× the limit)
 made an error except for JPEG files; truncated files are problems (``ImageFile.LOAD_TRUNCATED_IMAGES`` is
-never switched on).
+never switched on); formats that Pillow reads by running another program on the file (EPS: Ghostscript)
+are not read, since such a file is a program that may never end (see :data:`PROGRAM_FORMATS`).
 
 - :func:`open_picture`: open one file under these rules (what :func:`~.image.prepare_image` uses);
 - :func:`read_each`: prepare files one by one, each failure a :class:`PictureError` and the run going on;
@@ -27,6 +28,7 @@ from typing import TypeVar
 from PIL import Image
 
 __all__ = [
+    "PROGRAM_FORMATS",
     "UNREADABLE_PICTURE_SUFFIXES",
     "PictureError",
     "check_file",
@@ -40,6 +42,10 @@ _MAX_DETAIL = 200  # characters of an exception's message kept in a reason (host
 #: Picture formats that Pillow does not register at all (HEIC from phones, SVG and JPEG XL): a file so named
 #: that Pillow cannot identify is a picture in a format it cannot read, not "not an image".
 UNREADABLE_PICTURE_SUFFIXES = frozenset({".heic", ".heif", ".hif", ".svg", ".svgz", ".jxl"})
+#: Formats that Pillow reads by running another program on the file: an EPS file is PostScript, a program
+#: that Ghostscript runs, and one that loops forever would stop a whole folder's run at that file. They are
+#: never opened; the reason says how to convert one.
+PROGRAM_FORMATS = frozenset({"EPS"})
 
 
 class PictureError(OSError):
@@ -81,19 +87,26 @@ def open_picture(path: Path | str | os.PathLike[str]) -> Iterator[Image.Image]:
     other warnings while the file is read (a damaged but readable TIFF tag, ...) are not shown: the picture
     is read, or it is a problem with its reason.
     """
+    formats = _formats_read()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", module="PIL")
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # in front of the line above
         try:
-            image = Image.open(path)
+            image = Image.open(path, formats=formats)
         except Image.DecompressionBombWarning:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
+            image = Image.open(path, formats=formats)
             if image.format != "JPEG":
                 image.close()
                 raise
         with image:
             yield image
+
+
+def _formats_read() -> list[str]:
+    """Every format Pillow can open except :data:`PROGRAM_FORMATS` (all its plugins loaded first)."""
+    Image.init()
+    return [name for name in Image.OPEN if name not in PROGRAM_FORMATS]
 
 
 def problem_reason(path: Path | str, error: BaseException) -> str:
@@ -113,6 +126,12 @@ def problem_reason(path: Path | str, error: BaseException) -> str:
     if isinstance(error, Image.UnidentifiedImageError):
         suffix = Path(path).suffix.lower()
         image_format = Image.registered_extensions().get(suffix)
+        if image_format in PROGRAM_FORMATS:
+            return (
+                f"unsupported format: a {suffix} file is a PostScript program, which is not run here "
+                "(it may never end); convert it to PNG first, "
+                "e.g. gs -dSAFER -sDEVICE=png16m -r150 -o out.png in.eps"
+            )
         if image_format in Image.OPEN:
             return f"corrupt image or not a {suffix} file (Pillow cannot identify it)"
         # Pillow only writes some formats it knows (.pdf); others it does not know at all (.heic, .svg)
