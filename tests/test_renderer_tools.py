@@ -1,7 +1,9 @@
-"""The chart-drawing tools (pygal, office, R, ggplot2, gnuplot): the parts that need no other program."""
+"""The chart-drawing tools (pygal, office, R, ggplot2, gnuplot, Plotly); each draws where its program is."""
 
+import os
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -55,11 +57,13 @@ def test_the_same_seed_writes_the_same_workbook_and_each_type_its_chart():
 r_tool = load_script(TOOLS / "r_renderer.py")
 ggplot_tool = load_script(TOOLS / "ggplot_renderer.py")
 gnuplot_tool = load_script(TOOLS / "gnuplot_renderer.py")
+plotly_tool = load_script(TOOLS / "plotly_renderer.py")
 #: each script-writing tool, and the lines that open and close one picture in its script
 SCRIPTS = {
     "R": (r_tool, "png(", "dev.off()"),
     "ggplot2": (ggplot_tool, "print(p)", "dev.off()"),
     "gnuplot": (gnuplot_tool, 'set output "', "unset output"),
+    "Plotly": (plotly_tool, "fig = ", "draw(fig, "),
 }
 
 
@@ -76,6 +80,10 @@ def test_the_same_seed_writes_the_same_script_and_each_type_draws_one_picture(tm
         tool.chart_script("box", np.random.default_rng(0), tmp_path / "c.png")
 
 
+#: Plotly draws through Kaleido and a browser: both must be there
+PLOTLY_DRAWS = "import plotly.io as pio; pio.to_image(dict(data=[]), format='png')"
+
+
 def _runs(*command: str) -> bool:
     """Whether ``command`` runs and succeeds here (the drawing programs are not course dependencies)."""
     return (
@@ -89,6 +97,7 @@ def _runs(*command: str) -> bool:
         ("R", ("Rscript", "-e", "1")),
         ("ggplot2", ("Rscript", "-e", "library(ggplot2)")),
         ("gnuplot", ("gnuplot", "-e", "print 1")),
+        ("Plotly", (os.environ.get("PLOTLY_PYTHON", sys.executable), "-c", PLOTLY_DRAWS)),
     ],
 )
 def test_each_program_draws_every_type(tmp_path, name, needs):

@@ -300,7 +300,8 @@ def render(out: Path, per_type: int, seed: int, script: Callable = chart_script,
     """Draw ``per_type`` charts of each type into ``out/<type>/`` as PNGs, one program run per type.
 
     ``script(kind, rng, file)`` writes each chart's code (:func:`chart_script`: R's base graphics);
-    ``how`` names the program that runs it (:data:`R`; gnuplot_renderer passes gnuplot's).
+    ``how`` names the program that runs it (:data:`R`; gnuplot_renderer passes gnuplot's), the lines
+    before every chart's (``header``) and, where the program needs them, after (``footer``).
     """
     program, name = how["program"], how["program"][0]
     if shutil.which(name) is None:
@@ -313,7 +314,7 @@ def render(out: Path, per_type: int, seed: int, script: Callable = chart_script,
         scripts = [script(kind, np.random.default_rng([seed, t, j]), f) for j, f in enumerate(files)]
         with tempfile.TemporaryDirectory() as scratch:
             commands = Path(scratch) / f"{kind}.script"
-            commands.write_text(how["header"].format(seed=seed) + "".join(scripts))
+            commands.write_text(how["header"].format(seed=seed) + "".join(scripts) + how.get("footer", ""))
             run = subprocess.run([*program, str(commands)], capture_output=True, text=True)
         if run.returncode:
             raise RuntimeError(f"{name} failed drawing the {kind} charts:\n{run.stderr[-2000:]}")
