@@ -43,6 +43,7 @@ def test_chart_grid_titles_and_empty():
     wrong = next(ax for ax in fig.axes if ax.get_title() == "line→pie")
     assert to_hex(wrong.title.get_color()) == to_hex("crimson")
     assert fig._suptitle.get_text() == "t"
+    assert isinstance(fig, plots.PictureFigure), "a notebook may show charts as a JPEG where much smaller"
     plt.close(fig)
     colour = np.zeros((2, 20, 30, 3), np.uint8)
     fig = plots.chart_grid(colour, ncols=4)
@@ -63,4 +64,5 @@ def test_explanation_grid_with_class_names_and_gray_pictures():
     titles = {ax.get_title() for ax in fig.axes}
     assert {"bar", "pie→bar", "saliency"} <= titles
     assert fig.axes[0].images[0].get_cmap().name == "gray"
+    assert isinstance(fig, plots.PictureFigure), "smooth heatmaps: a JPEG where it is much smaller"
     plt.close(fig)

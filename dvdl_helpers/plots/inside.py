@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from dvdl_helpers.data import square_images
 from dvdl_helpers.plots.basics import image_cells
+from dvdl_helpers.plots.images import PictureFigure
 
 __all__ = [
     "chart_grid",
@@ -127,6 +128,7 @@ def explanation_grid(
     ``block_titles``). The digit's title reads ``label→prediction``, in red when wrong, with
     ``class_names`` instead of numbers when given. ``image_cmap``: ``"gray_r"`` shows ink (high values)
     dark, as for digits; ``"gray"`` shows gray pictures such as charts as they are (255 = white).
+    A :class:`PictureFigure`: a notebook shows it as a JPEG where that is much smaller (smooth heatmaps).
     """
     images = np.asarray(images)
     images = images.reshape(len(images), *images.shape[1:3])
@@ -141,6 +143,7 @@ def explanation_grid(
         figsize=((sum(ratios) - 0.3) * cell_size + 1.0, per_block * cell_size * 1.2 + 1.0),
         gridspec_kw={"width_ratios": ratios[:-1]},
         squeeze=False,
+        FigureClass=PictureFigure,
     )
     for ax in axes.flat:
         ax.axis("off")
@@ -204,14 +207,19 @@ def chart_grid(
     use ``class_names``; a wrong prediction reads ``true→predicted`` in red. ``nrows`` fixes the grid's
     size (extra images are left out, empty cells stay blank), so a figure of a varying number of
     images, such as the mistakes, always has the same size. With no images, the figure says
-    ``empty_text`` (e.g. "no mistakes") instead of failing.
+    ``empty_text`` (e.g. "no mistakes") instead of failing. A :class:`PictureFigure`: a notebook shows it
+    as a JPEG where that is much smaller (photographed and scanned charts), else as a PNG.
     """
     images = np.asarray(images)
     names = (lambda c: str(class_names[c])) if class_names is not None else str
     nrows = nrows or max(1, int(np.ceil(len(images) / ncols)))
     images = images[: nrows * ncols]
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(ncols * cell_size, nrows * cell_size * 1.12 + 0.5), squeeze=False
+        nrows,
+        ncols,
+        figsize=(ncols * cell_size, nrows * cell_size * 1.12 + 0.5),
+        squeeze=False,
+        FigureClass=PictureFigure,
     )
     for index, ax in enumerate(axes.flat):
         ax.axis("off")
