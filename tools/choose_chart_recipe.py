@@ -202,12 +202,14 @@ def evaluate(
     split: tuple[int, int, int] | None = None,
     unsure: bool = False,
     by_type: bool = False,
+    data_seed: int = 0,
 ) -> None:
     """Score saved models (and, for several, their ensemble) on the choose halves, and on the generated
     validation charts of ``split`` (default: the full setting's) where ``data_dir`` holds them and no model
-    trained on them (:func:`validation_is_unseen`). ``in_context``: also on the choose halves in context
-    (:func:`in_context_scores`); ``unsure``: also what the "unsure" rule catches (:func:`unsure_counts`);
-    ``by_type``: also the charts named right per type (:func:`right_by_type`)."""
+    trained on them (:func:`validation_is_unseen`; ``data_seed`` drew them, recorded where not 0).
+    ``in_context``: also on the choose halves in context (:func:`in_context_scores`); ``unsure``: also what
+    the "unsure" rule catches (:func:`unsure_counts`); ``by_type``: also the charts named right per type
+    (:func:`right_by_type`)."""
     import keras
 
     split = split or charts.SETTINGS["full"]["split"]
@@ -233,6 +235,8 @@ def evaluate(
                 "validation": charts.accuracy_interval(model, images[validation], labels[validation])
             } | scores
         facts = dict(files=[str(f) for f in files]) | (dict(zoom_looks=zoom_looks) if zoom_looks else {})
+        if validate and data_seed:
+            facts["validation_data_seed"] = data_seed
         if in_context:
             placed, facts["contexts"] = in_context_scores(model, size)
             scores |= placed
@@ -300,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             split,
             args.unsure,
             args.by_type,
+            args.data_seed,
         )
         return 0
     recipe = recipe_from(args)
