@@ -1,4 +1,4 @@
-"""charts.panel: a dark chart on a light page is cropped to its panel; everything else is left alone."""
+"""charts.panel: a dark chart on a light page, a chart over sheet cells: cropped to; the rest left alone."""
 
 import numpy as np
 import pytest
@@ -73,4 +73,64 @@ def test_classify_reads_a_dark_panel_as_the_chart_alone(tmp_path):
     page = _page_with_panel()
     Image.fromarray(page).save(file)
     Image.fromarray(page[40:140, 60:200]).save(alone)
+    assert np.array_equal(real.prepare_to_classify(file, 64), real.prepare_chart(alone, 64))
+
+
+PAPER, SHEET_LINE, MARK = 255, 200, 60
+
+
+def _sheet_with_chart(box=(62, 222, 120, 360), size=(300, 420)) -> np.ndarray:
+    """A sheet's cells (thin gray lines every 16 and 70 pixels), a white chart pasted over some of them."""
+    page = np.full(size, PAPER, np.uint8)
+    page[6::16, :] = page[:, 10::70] = SHEET_LINE
+    page[9::16, 20:60] = page[9::16, 90:120] = 120  # numbers in the cells
+    top, bottom, left, right = box
+    page[top:bottom, left:right] = PAPER
+    page[bottom - 20, left + 20 : right - 10] = page[top + 20 : bottom - 20, left + 20] = MARK  # the axes
+    for x in range(left + 30, right - 20, 25):  # the bars
+        page[top + 40 + (x % 50) : bottom - 20, x : x + 12] = MARK
+    return page
+
+
+def test_a_chart_pasted_over_a_sheet_is_found():
+    top, bottom, left, right = panel.sheet_chart(_sheet_with_chart())
+    assert abs(left - 120) <= 1 and abs(right - 360) <= 1, (left, right)
+    assert abs(top - 62) <= 3 and abs(bottom - 222) <= 3, (top, bottom)
+
+
+@pytest.mark.parametrize(
+    "name", ["sheet alone", "chart with grid lines", "bars over full-width lines", "dark"]
+)
+def test_what_is_not_a_chart_over_a_sheet_is_left_alone(name):
+    page = _sheet_with_chart()
+    if name == "sheet alone":
+        page = _sheet_with_chart(box=(0, 0, 0, 0))
+    elif name == "chart with grid lines":  # its own lines stop short of the picture's edges
+        page = np.full((300, 420), PAPER, np.uint8)
+        page[40:260:16, 50:380] = SHEET_LINE
+        page[120:260, 100:140] = page[80:260, 200:240] = MARK
+    elif name == "bars over edge-to-edge lines":  # lines edge to edge, hidden behind filled bars
+        page = np.full((300, 420), PAPER, np.uint8)
+        page[6::16, :] = SHEET_LINE
+        page[60:280, 60:200] = page[100:280, 240:380] = MARK
+    else:
+        page = 255 - page
+    assert panel.sheet_chart(page) is None, name
+
+
+def test_a_large_screenshot_is_cropped_to_the_chart_at_full_size():
+    small = Image.fromarray(_sheet_with_chart())
+    big = small.resize((small.width * 6, small.height * 6), Image.Resampling.NEAREST)  # over SHEET_SIDE
+    cropped = real._crop_to_sheet_chart(big)
+    assert abs(cropped.width - 240 * 6) <= 12 and abs(cropped.height - 160 * 6) <= 24, cropped.size
+    plain = Image.fromarray(np.full((100, 100), PAPER, np.uint8))
+    assert real._crop_to_sheet_chart(plain) is plain, "no sheet: the picture itself"
+
+
+def test_classify_reads_a_chart_over_a_sheet_as_the_chart_alone(tmp_path):
+    file, alone = tmp_path / "screenshot.png", tmp_path / "alone.png"
+    page = _sheet_with_chart()
+    Image.fromarray(page).save(file)
+    top, bottom, left, right = panel.sheet_chart(page)
+    Image.fromarray(page[top:bottom, left:right]).save(alone)
     assert np.array_equal(real.prepare_to_classify(file, 64), real.prepare_chart(alone, 64))

@@ -218,6 +218,7 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
         per_type={kind: round(float(np.mean(said[truth == kind] == kind)), 3) for kind in TYPES},
         mistakes=dict(Counter(f"{t}→{s}" for t, s in zip(truth, said, strict=True) if t != s).most_common()),
         dark_panel_crop=True,  # classify crops a dark chart on a light page to its panel (older records: no)
+        sheet_crop=True,  # and a chart pasted over sheet cells to the chart (older records: no)
         cpu=device.cpu_name(),
     )
     _append(record)

@@ -1,4 +1,4 @@
-"""A dark chart on a light page: find its panel, so that the preparation sees the chart alone.
+"""A chart inside a bigger picture: find it, so that the preparation sees the chart alone.
 
 :func:`~.real.prepare_chart` turns a picture into its negative when the picture's *border* is dark, so a
 dark chart on its own reaches the network as a light one. A dark chart inside a light screenshot (one of
@@ -7,14 +7,23 @@ border and reaches the network dark, a look it rarely trained on. :func:`dark_pa
 and :func:`~.real.prepare_to_classify` crops the picture to it before preparing it, for
 :func:`~.real.iter_classify` (and so ``charts.classify`` and ``dvdl-charts classify``); the generated
 training charts are not cropped. Measured in ``benchmarks/results/dark_panel.jsonl``.
+
+A chart pasted over a spreadsheet's cells (a screenshot of the program, a sheet exported as a picture)
+hides the sheet's regular grid lines over its rectangle: :func:`sheet_chart` finds that rectangle, where the
+lines of an evenly spaced lattice that reaches the picture's edges stop and start again, and
+:func:`~.real.prepare_to_classify` crops to it too. A chart's own grid lines do not reach the picture's
+edges, and a filled shape (a bar, an area) is not a chart's white rectangle. Measured in
+``benchmarks/results/sheet_crop.jsonl``.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["DARK", "dark_panel"]
+__all__ = ["DARK", "dark_panel", "sheet_chart"]
 
 DARK = 100  # gray level below which a pixel counts as dark
 
@@ -49,3 +58,123 @@ def dark_panel(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     if (outline < DARK).mean() < 0.9:
         return None
     return top, bottom, left, right
+
+
+def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
+    """``(top, bottom, left, right)`` of a chart pasted over a sheet's cells (2-D gray levels), or ``None``.
+
+    The sheet's rows are thin lines reaching the picture's left or right edge, evenly spaced. Along each
+    of them (and along the lines the chart hides, between two found ones), the chart is the long stretch
+    where the line is missing; at least three lines must miss it with the same right edge and about the
+    same left edge. The top and bottom are where the sheet's thin vertical lines over those columns stop.
+    Kept only if it looks like a chart's white rectangle: 12 % of the picture or more, 20 % of its height,
+    at least 40 % paper inside and not flat.
+    """
+    height, width = levels.shape
+    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
+    paper = float(np.median(border))
+    if paper < 128:  # a dark picture: no sheet
+        return None
+    line = levels < paper - 30
+    across, down = _thin_lines(line), _thin_lines(line.T).T
+    edge = max(8, width // 12)
+    reach = np.maximum(across[:, :edge].mean(axis=1), across[:, -edge:].mean(axis=1))
+    rows = _centres(np.flatnonzero((reach >= 0.8) & (across.mean(axis=1) >= 0.2)))
+    spacing = _spacing(rows)
+    if spacing is None:
+        return None
+    gaps = [(y, *_longest_gap(across[max(0, y - 1) : y + 2].any(axis=0))) for y in _lattice(rows, spacing)]
+    gaps = [(y, x0, x1) for y, x0, x1 in gaps if x1 - x0 >= 0.25 * width]
+    if len(gaps) < 3:
+        return None
+    right = _most_common([x1 for _, _, x1 in gaps])
+    left = _most_common([x0 for _, x0, _ in gaps])
+    lines = [
+        y for y, x0, x1 in gaps if abs(x1 - right) <= 4 and left - 4 <= x0 <= left + 0.15 * (right - left)
+    ]
+    chain = _longest_chain(lines, 3.5 * spacing)  # a chart's own line may hide a gap or two
+    if len(chain) < 3:
+        return None
+    crossings = down[:, left:right].sum(axis=1)  # the sheet's vertical lines over the chart's columns
+    above = crossings[max(0, int(chain[0] - 2 * spacing)) : max(1, int(chain[0] - spacing))]
+    few = float(np.median(above)) / 3 if len(above) else 0.0
+    top = max(0, int(chain[0] - spacing))
+    top = next((y for y in range(top, chain[0]) if crossings[y] <= few), top)
+    bottom = min(height, int(chain[-1] + spacing))
+    bottom = next((y + 1 for y in range(bottom - 1, chain[-1], -1) if crossings[y] <= few), bottom)
+    if (bottom - top) * (right - left) < 0.12 * height * width or bottom - top < 0.2 * height:
+        return None
+    inside = levels[top:bottom, left:right].astype(np.int16)
+    if (np.abs(inside - paper) <= 30).mean() < 0.4 or inside.std() < 10:
+        return None  # a filled shape, not a chart's white rectangle
+    return top, bottom, left, right
+
+
+def _thin_lines(line: np.ndarray) -> np.ndarray:
+    """The pixels of thin horizontal lines in a mask of dark pixels (not of filled marks), long runs only.
+
+    A pixel counts when 4 pixels above and below it are not dark; breaks of a few pixels (a crossing
+    line, a letter) are closed, then runs under 24 pixels dropped: the sheet's lines run long, the marks
+    of a chart cross a line briefly.
+    """
+    padded = np.pad(line, ((4, 4), (0, 0)))
+    thin = ndimage.binary_closing(line & ~padded[:-8] & ~padded[8:], np.ones((1, 7), bool))
+    runs, count = ndimage.label(thin, np.array([[0, 0, 0], [1, 1, 1], [0, 0, 0]]))
+    lengths = ndimage.sum_labels(thin, runs, index=np.arange(1, count + 1))
+    return np.isin(runs, 1 + np.flatnonzero(lengths >= 24))
+
+
+def _centres(indices: np.ndarray) -> np.ndarray:
+    """The centre of each run of adjacent indices (a line 1-3 pixels thick is one line)."""
+    if len(indices) == 0:
+        return indices
+    breaks = np.flatnonzero(np.diff(indices) > 1)
+    return (np.r_[indices[0], indices[breaks + 1]] + np.r_[indices[breaks], indices[-1]]) // 2
+
+
+def _spacing(rows: np.ndarray, least: int = 5) -> float | None:
+    """The most common gap between lines (8 pixels or more), if at least ``least`` lines keep it."""
+    gaps = np.diff(rows)
+    gaps = gaps[gaps >= 8]
+    if len(gaps) < least - 1:
+        return None
+    alike = np.array([(np.abs(gaps - gap) <= 1).sum() for gap in gaps])
+    spacing = float(np.median(gaps[np.abs(gaps - gaps[np.argmax(alike)]) <= 1]))
+    return spacing if alike.max() >= least - 1 else None
+
+
+def _lattice(rows: np.ndarray, spacing: float) -> list[int]:
+    """The lines found, and evenly spaced ones between two of them where whole lines are hidden."""
+    lattice = []
+    for above, below in itertools.pairwise(rows):
+        count = max(1, round((below - above) / spacing))
+        if abs(below - above - count * spacing) > 2 + 0.05 * count * spacing:
+            count = 1  # not a whole number of rows: keep the line found, guess none between
+        lattice += list(np.linspace(above, below, count + 1)[:-1].round().astype(int))
+    return [*lattice, int(rows[-1])]
+
+
+def _longest_gap(present: np.ndarray) -> tuple[int, int]:
+    """``(start, stop)`` of the longest stretch where a line is missing (``present`` is False), or (0, 0)."""
+    edges = np.flatnonzero(np.diff(np.r_[True, present, True].astype(np.int8)))
+    if len(edges) == 0:
+        return 0, 0
+    starts, stops = edges[::2], edges[1::2]
+    longest = int(np.argmax(stops - starts))
+    return int(starts[longest]), int(stops[longest])
+
+
+def _most_common(values: list[int], tolerance: int = 4) -> int:
+    """The value with the most others within ``tolerance`` of it."""
+    array = np.asarray(values)
+    return int(max(array, key=lambda value: int((np.abs(array - value) <= tolerance).sum())))
+
+
+def _longest_chain(lines: list[int], step: float) -> list[int]:
+    """The longest run of lines (sorted) each within ``step`` of the one before."""
+    best: list[int] = []
+    chain: list[int] = []
+    for y in lines:
+        chain = [*chain, y] if chain and y - chain[-1] <= step else [y]
+        best = chain if len(chain) > len(best) else best
+    return best

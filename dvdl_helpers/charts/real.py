@@ -30,7 +30,7 @@ from .. import imageprep, paths
 from ..imageprep import PictureError
 from . import calibration
 from .clean_look import CHART_TYPES
-from .panel import dark_panel
+from .panel import dark_panel, sheet_chart
 
 __all__ = [
     "BLANK_RANGE",
@@ -431,13 +431,29 @@ def _answers(files: Iterator[Path | str], classifier: Classifier, batch_size: in
 
 
 def prepare_to_classify(path: Path | str, size: int = INPUT_SIZE, **options) -> np.ndarray:
-    """A picture as :func:`iter_classify` reads it: its dark chart panel if it has one, then prepared.
+    """A picture as :func:`iter_classify` reads it: the chart alone where it is inside more, then prepared.
 
-    :mod:`.panel` finds a dark chart on a light page (a screenshot); :func:`prepare_chart` then prepares the
-    picture with ``options``. Training charts are drawn, not screenshots: they go to :func:`prepare_chart`.
+    :mod:`.panel` finds a chart pasted over a sheet's cells, and a dark chart on a light page (both in
+    screenshots); :func:`prepare_chart` then prepares the picture with ``options``. Training charts are
+    drawn, not screenshots: they go to :func:`prepare_chart`.
     """
     picture = imageprep.prepare_image(path, gray=not options.get("color"))
-    return prepare_chart(_crop_to_dark_panel(picture, size), size, **options)
+    return prepare_chart(_crop_to_dark_panel(_crop_to_sheet_chart(picture), size), size, **options)
+
+
+#: a sheet's grid lines are a pixel thin: pictures are looked at up to this side, larger ones shrunk
+SHEET_SIDE = 2000
+
+
+def _crop_to_sheet_chart(picture: Image.Image) -> Image.Image:
+    """``picture`` cropped to a chart pasted over sheet cells (:func:`.panel.sheet_chart`), else itself."""
+    factor = max(1, -(-max(picture.size) // SHEET_SIDE))  # ceiling division
+    gray = picture.convert("L").reduce(factor) if factor > 1 else picture.convert("L")
+    box = sheet_chart(np.asarray(gray))
+    if box is None:
+        return picture
+    top, bottom, left, right = (edge * factor for edge in box)
+    return picture.crop((left, top, right, bottom))
 
 
 def _crop_to_dark_panel(picture: Image.Image, size: int) -> Image.Image:
