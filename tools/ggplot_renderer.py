@@ -22,7 +22,7 @@ import numpy as np
 
 # r_renderer: this file's folder is on the path
 import r_renderer
-from r_renderer import GROUPS, NAMES, WORDS, _pick, _r, _walks, body, cloud, sample, writers
+from r_renderer import GROUPS, WORDS, _pick, _r, _walks, bar_heights, body, cloud, sample, writers
 
 THEMES = (
     "theme_gray",
@@ -62,10 +62,7 @@ def _look(rng: np.random.Generator, aes: str, groups: int) -> str:
 
 
 def _bars(kind: str, rng: np.random.Generator) -> str:
-    k = 1 if rng.random() < 0.6 else int(rng.integers(2, 4))
-    m = int(rng.integers(3, 11)) if k == 1 else int(rng.integers(3, 7))
-    values = np.round(_walks(rng, k, m, positive=True), 1)
-    names = list(_pick(rng, NAMES)[:m])
+    k, m, values, names = bar_heights(rng, single=0.6)
     code = (
         f"df <- data.frame(name = factor(rep({_r(names)}, {k}), levels = {_r(names)}), "
         f"group = rep({_r(list(GROUPS[:k]))}, each = {m}), value = {_r(values.ravel())})\n"

@@ -22,7 +22,7 @@ import numpy as np
 
 # r_renderer: this file's folder is on the path
 import r_renderer
-from r_renderer import GROUPS, NAMES, WORDS, _pick, _walks, body, cloud, sample, writers
+from r_renderer import GROUPS, WORDS, _pick, _walks, bar_heights, body, cloud, sample, writers
 
 #: colour sets: gnuplot's own line colours (most people keep them), a gray one for print, a few others
 COLOURS = (
@@ -57,10 +57,7 @@ def _look(rng: np.random.Generator, key: bool) -> str:
 
 
 def _bars(kind: str, rng: np.random.Generator) -> str:
-    k = 1 if rng.random() < 0.6 else int(rng.integers(2, 4))
-    m = int(rng.integers(3, 11)) if k == 1 else int(rng.integers(3, 7))
-    values = np.round(_walks(rng, k, m, positive=True), 1)
-    names = list(_pick(rng, NAMES)[:m])
+    k, m, values, names = bar_heights(rng, single=0.6)
     fill = _pick(rng, ("solid 0.8 border -1", "solid 1.0 noborder", "empty border -1", "pattern border -1"))
     code = _data("bars", [names, *values]) + _look(rng, key=k > 1) + f"set style fill {fill}\n"
     code += "set yrange [0:*]\n" if kind == "bar" else "set xrange [0:*]\n"

@@ -26,7 +26,7 @@ import numpy as np
 
 # r_renderer: this file's folder is on the path
 import r_renderer
-from r_renderer import GROUPS, NAMES, WORDS, _pick, _walks, body, cloud, sample, writers
+from r_renderer import GROUPS, WORDS, _pick, _walks, bar_heights, body, cloud, sample, writers
 
 #: Plotly's templates: its default (most pages keep it) and the others it ships
 TEMPLATES = (
@@ -75,10 +75,7 @@ def _words(rng: np.random.Generator, key: bool) -> dict:
 
 
 def _bars(kind: str, rng: np.random.Generator) -> dict:
-    k = 1 if rng.random() < 0.6 else int(rng.integers(2, 4))
-    m = int(rng.integers(3, 11)) if k == 1 else int(rng.integers(3, 7))
-    values = np.round(_walks(rng, k, m, positive=True), 1)
-    names = list(_pick(rng, NAMES)[:m])
+    k, m, values, names = bar_heights(rng, single=0.6)
     horizontal = kind == "hbar"
     labels = k == 1 and rng.random() < 0.25  # values written on the bars, as dashboards often do
     data = []

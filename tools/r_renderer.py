@@ -103,6 +103,14 @@ def _walks(rng: np.random.Generator, k: int, m: int, positive: bool) -> np.ndarr
     return walks - min(0.0, walks.min()) + rng.uniform(1, 5) if positive else walks
 
 
+def bar_heights(rng: np.random.Generator, single: float) -> tuple[int, int, np.ndarray, list[str]]:
+    """A bar chart's data: ``(series, bars, heights, names)``, one series with probability ``single``."""
+    k = 1 if rng.random() < single else int(rng.integers(2, 4))
+    m = int(rng.integers(3, 11)) if k == 1 else int(rng.integers(3, 7))
+    values = np.round(_walks(rng, k, m, positive=True), 1)
+    return k, m, values, list(_pick(rng, NAMES)[:m])
+
+
 def sample(rng: np.random.Generator) -> np.ndarray:
     """A histogram's values: 60 to 1,500 of a normal, skewed, uniform or two-peaked sample."""
     n = int(rng.integers(60, 1500))
@@ -133,10 +141,7 @@ def _legend(rng: np.random.Generator, k: int, how: str) -> str:
 
 
 def _bars(kind: str, rng: np.random.Generator) -> str:
-    k = 1 if rng.random() < 0.65 else int(rng.integers(2, 4))
-    m = int(rng.integers(3, 11)) if k == 1 else int(rng.integers(3, 7))
-    values = np.round(_walks(rng, k, m, positive=True), 1)
-    names = list(_pick(rng, NAMES)[:m])
+    k, m, values, names = bar_heights(rng, single=0.65)
     horizontal = kind == "hbar"
     options = dict(
         col="cols",
