@@ -98,6 +98,13 @@ def test_a_chart_pasted_over_a_sheet_is_found():
     assert abs(top - 62) <= 3 and abs(bottom - 222) <= 3, (top, bottom)
 
 
+def test_a_chart_whose_area_fills_most_of_its_box_is_found():
+    page = _sheet_with_chart()
+    page[62 + 12 : 222 - 12, 120 + 12 : 360 - 12] = MARK  # an area over most of the chart: margins stay paper
+    top, bottom, left, right = panel.sheet_chart(page)
+    assert abs(left - 120) <= 1 and abs(right - 360) <= 1 and abs(top - 62) <= 3 and abs(bottom - 222) <= 3
+
+
 @pytest.mark.parametrize(
     "name", ["sheet alone", "chart with grid lines", "bars over full-width lines", "dark"]
 )

@@ -68,7 +68,8 @@ def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     where the line is missing; at least three lines must miss it with the same right edge and about the
     same left edge. The top and bottom are where the sheet's thin vertical lines over those columns stop.
     Kept only if it looks like a chart's white rectangle: 12 % of the picture or more, 20 % of its height,
-    at least 40 % paper inside and not flat.
+    not flat, and mostly paper just inside at least three of its edges (a chart's margins; a bar or an
+    area that hides the lines reaches the edges of its box).
     """
     height, width = levels.shape
     border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
@@ -105,9 +106,16 @@ def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     if (bottom - top) * (right - left) < 0.12 * height * width or bottom - top < 0.2 * height:
         return None
     inside = levels[top:bottom, left:right].astype(np.int16)
-    if (np.abs(inside - paper) <= 30).mean() < 0.4 or inside.std() < 10:
-        return None  # a filled shape, not a chart's white rectangle
+    if inside.std() < 10 or _paper_sides(np.abs(inside - paper) <= 30) < 3:
+        return None  # a filled shape reaches its box's edges; a chart keeps margins of paper
     return top, bottom, left, right
+
+
+def _paper_sides(paper: np.ndarray) -> int:
+    """On how many of its four sides a box (a mask of paper pixels) is mostly paper just inside its edge."""
+    depth = max(2, round(0.04 * min(paper.shape)))
+    strips = (paper[:depth], paper[-depth:], paper[:, :depth], paper[:, -depth:])
+    return sum(strip.mean() >= 0.6 for strip in strips)
 
 
 def _thin_lines(line: np.ndarray) -> np.ndarray:
