@@ -12,8 +12,8 @@ A chart pasted over a spreadsheet's cells (a screenshot of the program, a sheet 
 hides the sheet's regular grid lines over its rectangle: :func:`sheet_chart` finds that rectangle, where the
 lines of an evenly spaced lattice that reaches the picture's edges stop and start again, and
 :func:`~.real.prepare_to_classify` crops to it too. A chart's own grid lines do not reach the picture's
-edges, and a filled shape (a bar, an area) is not a chart's white rectangle. Measured in
-``benchmarks/results/sheet_crop.jsonl``.
+edges, and a filled shape (a bar, an area) is not a chart's white rectangle. Measured by
+``tools/classify_crops.py`` in ``benchmarks/results/sheet_crop.jsonl``.
 """
 
 from __future__ import annotations

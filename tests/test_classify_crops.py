@@ -1,0 +1,27 @@
+"""tools/classify_crops.py: a set read without the sheet crop and with it, recorded."""
+
+import json
+
+import numpy as np
+from helpers import TOOLS, load_script
+from PIL import Image
+
+crops = load_script(TOOLS / "classify_crops.py")
+
+
+def test_a_set_is_read_both_ways_and_recorded(tmp_path, monkeypatch):
+    folder = tmp_path / "charts" / "bar"
+    folder.mkdir(parents=True)
+    sheet = np.full((300, 420), 255, np.uint8)
+    sheet[6::16, :] = sheet[:, 10::70] = 200  # a sheet's cells
+    sheet[62:222, 120:360] = 255  # a chart pasted over them
+    for x in range(150, 340, 25):
+        sheet[100 + (x % 50) : 202, x : x + 12] = 60
+    Image.fromarray(sheet).save(folder / "in_sheet.png")
+    Image.fromarray(sheet[62:222, 120:360]).save(folder / "alone.png")
+    monkeypatch.setattr(crops, "RECORDS", tmp_path / "sheet_crop.jsonl")
+    assert crops.main([f"{tmp_path / 'charts'}=two bar charts"]) == 0
+    record = json.loads((tmp_path / "sheet_crop.jsonl").read_text())
+    facts = (record["charts"], record["n"], record["cropped"], record["version"])
+    assert facts == ("two bar charts", 2, 1, 2), "two pictures, the one in a sheet cropped"
+    assert 0 <= record["before"] <= 1 and 0 <= record["after"] <= 1 and 0 <= record["answers_changed"] <= 2

@@ -1,0 +1,98 @@
+"""What classify's crops change: the shipped model on labelled charts, without the sheet crop and with it.
+
+``classify`` crops a picture to the chart inside it before preparing it (``charts.real.prepare_to_classify``):
+to a chart pasted over a sheet's cells (``charts.panel.sheet_chart``), then to a dark chart panel on a light
+page. This tool reads each set twice, as classify did before the sheet crop (the dark panel only) and as
+it reads now, and records both scores, how many pictures the sheet crop cropped and how many answers
+changed, in ``benchmarks/results/sheet_crop.jsonl`` (notebook 05 reads it).
+
+    python tools/classify_crops.py FOLDER="how it was drawn" [FOLDER="..." ...]
+    python tools/classify_crops.py real:vega-lite="vega-lite (choose half)"   # a choose half, its known types
+
+A folder holds ``<type>/*.png``, as the drawing tools write it; ``real:SOURCE`` is a real-chart source's
+choose half (never its confirm half).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from dvdl_helpers import charts, device, env, imageprep, paths
+
+RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "sheet_crop.jsonl"
+VERSION = 2  # of charts.panel.sheet_chart (1: 40 % paper inside; 2: paper inside three edges)
+
+
+def labelled(where: str) -> tuple[list[Path], np.ndarray]:
+    """The files and their types: a folder of ``<type>/*.png``, or ``real:SOURCE``'s choose half."""
+    if where.startswith("real:"):
+        half = charts.sources.load_source(where.removeprefix("real:"), "choose", charts.INPUT_SIZE)
+        known = np.asarray(half.known)
+        return [file for file, k in zip(half.files, known, strict=True) if k], np.asarray(half.types)[known]
+    files = sorted(Path(where).glob("*/*.png"))
+    return files, np.array([file.parent.name for file in files])
+
+
+def without_sheet_crop(path: Path) -> np.ndarray:
+    """A picture as classify read it before the sheet crop: the dark panel only, then prepared."""
+    picture = imageprep.prepare_image(path, gray=True)
+    return charts.prepare_chart(
+        charts.real._crop_to_dark_panel(picture, charts.INPUT_SIZE), charts.INPUT_SIZE
+    )
+
+
+def sheet_cropped(path: Path) -> bool:
+    """Whether the sheet crop crops this picture."""
+    picture = imageprep.prepare_image(path, gray=True)
+    return charts.real._crop_to_sheet_chart(picture) is not picture
+
+
+def measure(where: str, drawn: str, model) -> dict:
+    """One set's record: the balanced accuracy before and after, pictures cropped, answers changed."""
+    files, truth = labelled(where)
+    types = np.array(sorted(charts.CHART_TYPES))
+    answers = {}
+    for name, prepare in (("before", without_sheet_crop), ("after", charts.prepare_to_classify)):
+        images = np.stack([prepare(file) for file in files])
+        answers[name] = types[charts.type_probabilities(model, images).argmax(axis=1)]
+    return dict(
+        model="shipped",
+        charts=drawn,
+        n=len(files),
+        before=round(charts.balanced_accuracy(truth, answers["before"]), 3),
+        after=round(charts.balanced_accuracy(truth, answers["after"]), 3),
+        cropped=sum(map(sheet_cropped, files)),
+        answers_changed=int((answers["before"] != answers["after"]).sum()),
+        version=VERSION,
+        cpu=device.cpu_name(),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and record each ``FOLDER=how it was drawn`` given (see the module's docstring)."""
+    sets = argv if argv is not None else sys.argv[1:]
+    if not sets or any("=" not in spec for spec in sets):
+        sys.exit(__doc__)
+    env.quiet_tensorflow()
+    import keras
+
+    model = keras.models.load_model(charts.shipped.MODEL, compile=False)
+    for spec in sets:
+        where, drawn = spec.split("=", 1)
+        record = measure(where, drawn, model)
+        RECORDS.parent.mkdir(parents=True, exist_ok=True)
+        with RECORDS.open("a") as file:
+            file.write(json.dumps(record) + "\n")
+        print(
+            f"{drawn}: {record['before']:.3f} -> {record['after']:.3f}, {record['cropped']} cropped",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
