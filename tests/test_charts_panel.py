@@ -141,3 +141,11 @@ def test_classify_reads_a_chart_over_a_sheet_as_the_chart_alone(tmp_path):
     top, bottom, left, right = panel.sheet_chart(page)
     Image.fromarray(page[top:bottom, left:right]).save(alone)
     assert np.array_equal(real.prepare_to_classify(file, 64), real.prepare_chart(alone, 64))
+
+
+def test_each_crop_can_be_turned_off():
+    sheet = Image.fromarray(_sheet_with_chart())
+    assert real.crop_to_chart(sheet, sheet=False) is sheet, "a light sheet has no dark panel"
+    assert real.crop_to_chart(sheet, dark=False).size == real.crop_to_chart(sheet).size != sheet.size
+    dark = Image.fromarray(_page_with_panel())
+    assert real.crop_to_chart(dark, dark=False) is dark and real.crop_to_chart(dark).size == (140, 100)

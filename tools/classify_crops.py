@@ -1,6 +1,6 @@
 """What classify's crops change: the shipped model on labelled charts, without the sheet crop and with it.
 
-``classify`` crops a picture to the chart inside it before preparing it (``charts.real.prepare_to_classify``):
+``classify`` crops a picture to the chart inside it before preparing it (``charts.prepare_to_classify``):
 to a chart pasted over a sheet's cells (``charts.panel.sheet_chart``), then to a dark chart panel on a light
 page. This tool reads each set twice, as classify did before the sheet crop (the dark panel only) and as
 it reads now, and records both scores, how many pictures the sheet crop cropped and how many answers
@@ -39,16 +39,14 @@ def labelled(where: str) -> tuple[list[Path], np.ndarray]:
 
 def without_sheet_crop(path: Path) -> np.ndarray:
     """A picture as classify read it before the sheet crop: the dark panel only, then prepared."""
-    picture = imageprep.prepare_image(path, gray=True)
-    return charts.prepare_chart(
-        charts.real._crop_to_dark_panel(picture, charts.INPUT_SIZE), charts.INPUT_SIZE
-    )
+    picture = charts.crop_to_chart(imageprep.prepare_image(path, gray=True), sheet=False)
+    return charts.prepare_chart(picture, charts.INPUT_SIZE)
 
 
 def sheet_cropped(path: Path) -> bool:
     """Whether the sheet crop crops this picture."""
     picture = imageprep.prepare_image(path, gray=True)
-    return charts.real._crop_to_sheet_chart(picture) is not picture
+    return charts.crop_to_chart(picture, dark=False) is not picture
 
 
 def measure(where: str, drawn: str, model) -> dict:

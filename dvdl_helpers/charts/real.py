@@ -45,6 +45,7 @@ __all__ = [
     "balanced_accuracy",
     "classifier_facts",
     "classify",
+    "crop_to_chart",
     "default_model_path",
     "expand_inputs",
     "iter_classify",
@@ -438,7 +439,20 @@ def prepare_to_classify(path: Path | str, size: int = INPUT_SIZE, **options) -> 
     drawn, not screenshots: they go to :func:`prepare_chart`.
     """
     picture = imageprep.prepare_image(path, gray=not options.get("color"))
-    return prepare_chart(_crop_to_dark_panel(_crop_to_sheet_chart(picture), size), size, **options)
+    return prepare_chart(crop_to_chart(picture, size), size, **options)
+
+
+def crop_to_chart(
+    picture: Image.Image, size: int = INPUT_SIZE, *, sheet: bool = True, dark: bool = True
+) -> Image.Image:
+    """``picture`` cropped as :func:`prepare_to_classify` crops it, or itself where there is nothing to crop.
+
+    ``sheet``: to a chart pasted over a sheet's cells (:func:`.panel.sheet_chart`); then ``dark``: to a dark
+    chart panel on a light page (:func:`.panel.dark_panel`). Turn one off to see what the other does
+    (``tools/classify_crops.py``).
+    """
+    picture = _crop_to_sheet_chart(picture) if sheet else picture
+    return _crop_to_dark_panel(picture, size) if dark else picture
 
 
 #: a sheet's grid lines are a pixel thin: pictures are looked at up to this side, larger ones shrunk

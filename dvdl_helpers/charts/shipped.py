@@ -92,8 +92,10 @@ sources; the *confirm* halves were read once, for the last rows below. It never 
 {rows}
 
 **Limits.** Trained on charts drawn with matplotlib in the looks of common tools, in some contexts
-(spreadsheet and slide screenshots, photos, scans). It knows seven types; anything else (box plots,
-maps, tables) gets "unsure" at best. Confident mistakes remain on looks far from its training charts.
+(spreadsheet and slide screenshots, photos, scans). Before asking it, `classify` crops a picture to a
+chart pasted over a sheet's cells and to a dark chart panel on a light page; other screenshots (a slide,
+a window) it reads whole. It knows seven types; anything else (box plots, maps, tables) gets "unsure" at
+best. Confident mistakes remain on looks far from its training charts.
 """
 
 
