@@ -37,33 +37,31 @@ def labelled(where: str) -> tuple[list[Path], np.ndarray]:
     return files, np.array([file.parent.name for file in files])
 
 
-def without_sheet_crop(path: Path) -> np.ndarray:
-    """A picture as classify read it before the sheet crop: the dark panel only, then prepared."""
-    picture = charts.crop_to_chart(imageprep.prepare_image(path, gray=True), sheet=False)
-    return charts.prepare_chart(picture, charts.INPUT_SIZE)
-
-
-def sheet_cropped(path: Path) -> bool:
-    """Whether the sheet crop crops this picture."""
+def both_ways(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
+    """A picture prepared as classify read it before the sheet crop (the dark panel only) and as it reads
+    it now (``charts.prepare_to_classify``), and whether the sheet crop cropped it; the file read once."""
     picture = imageprep.prepare_image(path, gray=True)
-    return charts.crop_to_chart(picture, dark=False) is not picture
+    in_sheet = charts.crop_to_chart(picture, dark=False)
+    before, after = (charts.crop_to_chart(p, sheet=False) for p in (picture, in_sheet))
+    return charts.prepare_chart(before), charts.prepare_chart(after), in_sheet is not picture
 
 
 def measure(where: str, drawn: str, model) -> dict:
     """One set's record: the balanced accuracy before and after, pictures cropped, answers changed."""
     files, truth = labelled(where)
+    before, after, cropped = zip(*map(both_ways, files), strict=True)
     types = np.array(sorted(charts.CHART_TYPES))
-    answers = {}
-    for name, prepare in (("before", without_sheet_crop), ("after", charts.prepare_to_classify)):
-        images = np.stack([prepare(file) for file in files])
-        answers[name] = types[charts.type_probabilities(model, images).argmax(axis=1)]
+    answers = {
+        name: types[charts.type_probabilities(model, np.stack(images)).argmax(axis=1)]
+        for name, images in (("before", before), ("after", after))
+    }
     return dict(
         model="shipped",
         charts=drawn,
         n=len(files),
         before=round(charts.balanced_accuracy(truth, answers["before"]), 3),
         after=round(charts.balanced_accuracy(truth, answers["after"]), 3),
-        cropped=sum(map(sheet_cropped, files)),
+        cropped=sum(cropped),
         answers_changed=int((answers["before"] != answers["after"]).sum()),
         version=VERSION,
         cpu=device.cpu_name(),

@@ -23,9 +23,14 @@ import itertools
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["DARK", "dark_panel", "sheet_chart"]
+__all__ = ["DARK", "border_level", "dark_panel", "sheet_chart"]
 
 DARK = 100  # gray level below which a pixel counts as dark
+
+
+def border_level(levels: np.ndarray) -> float:
+    """The median gray level of a picture's outermost pixels (2-D gray levels): its paper's."""
+    return float(np.median(np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])))
 
 
 def dark_panel(levels: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -37,8 +42,7 @@ def dark_panel(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     its outline (a rectangle, not an area under a curve or a pie).
     """
     height, width = levels.shape
-    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
-    if np.median(border) < 128:  # a dark picture already: the preparation takes its negative
+    if border_level(levels) < 128:  # a dark picture already: the preparation takes its negative
         return None
     dark = levels < DARK
     regions, count = ndimage.label(dark)
@@ -72,8 +76,7 @@ def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     area that hides the lines reaches the edges of its box).
     """
     height, width = levels.shape
-    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
-    paper = float(np.median(border))
+    paper = border_level(levels)
     if paper < 128:  # a dark picture: no sheet
         return None
     line = levels < paper - 30

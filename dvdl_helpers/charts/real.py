@@ -30,7 +30,7 @@ from .. import imageprep, paths
 from ..imageprep import PictureError
 from . import calibration
 from .clean_look import CHART_TYPES
-from .panel import dark_panel, sheet_chart
+from .panel import border_level, dark_panel, sheet_chart
 
 __all__ = [
     "BLANK_RANGE",
@@ -111,8 +111,7 @@ def prepare_chart(
     picture = _shrunk(imageprep.prepare_image(image, gray=not color), size)
     pixels = np.asarray(picture)
     levels = np.asarray(picture.convert("L")) if color else pixels
-    border = np.concatenate([levels[0], levels[-1], levels[:, 0], levels[:, -1]])
-    paper = int(np.median(border))
+    paper = int(border_level(levels))
     if paper < 128:  # dark theme: the negative has light paper
         pixels, levels, paper = 255 - pixels, 255 - levels, 255 - paper
     if crop:
