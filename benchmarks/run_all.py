@@ -12,8 +12,9 @@ Usage: ``python benchmarks/run_all.py [--quick] [--full]`` (``--quick``: small b
 test; ``--full``: also time every notebook's long run, ``make bench FULL=1``, about 10 minutes on 2 cores).
 ``--isa AVX2`` (``make bench ISA=AVX2``) only times the notebooks' quick settings with TensorFlow's oneDNN
 kernels capped at AVX2, hence in float32: what a laptop without AVX-512 or bfloat16 units gets, roughly (a
-newer CPU capped is still faster per core than an old one). ``--page-only`` measures nothing: it rewrites
-the page from the committed records.
+newer CPU capped is still faster per core than an old one). ``--notebooks-only`` only times the notebooks'
+quick settings (after a notebook changed). ``--page-only`` measures nothing: it rewrites the page from the
+committed records.
 """
 
 from __future__ import annotations
@@ -211,10 +212,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--page-only", action="store_true", help="measure nothing: rewrite the page from the records"
     )
+    parser.add_argument(
+        "--notebooks-only", action="store_true", help="only time the notebooks' quick settings, then the page"
+    )
     args = parser.parse_args(argv)
 
     started = dt.datetime.now(dt.UTC)
     if args.page_only:
+        print(f"written: {paths.display_path(write_measurements_page())}")
+        return 0
+    if args.notebooks_only:  # after a notebook is added or changed: its Run All time, without the benchmarks
+        rows = time_notebooks()
+        record_notebook_times(QUICK_RECORD, started, rows)
+        print(f"{sum(row['seconds'] or 0 for row in rows):.0f} s in all; written: {QUICK_RECORD}")
         print(f"written: {paths.display_path(write_measurements_page())}")
         return 0
     if args.isa:

@@ -20,6 +20,12 @@ def test_a_folder_missing_a_type_is_refused_before_any_model_is_asked(tmp_path):
         second.test(tmp_path, model=None)
 
 
+def test_training_with_drawn_charts_takes_as_many_steps_as_the_shipped_recipe():
+    assert second.steps_matched_epochs(5600, 0) == 30
+    assert second.steps_matched_epochs(5600, 1400) == 24, "v11-pygal's 24 epochs"
+    assert second.steps_matched_epochs(5600, 2800) == 20
+
+
 def test_a_screenshot_frames_the_whole_chart_within_the_screen():
     box = (457, 144, 1057, 544)  # a 600 x 400 px chart
     for seed in range(50):

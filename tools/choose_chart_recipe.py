@@ -196,6 +196,7 @@ def right_by_type(model, size: int) -> dict:
 def evaluate(
     name: str,
     files: list[Path],
+    *,
     zoom_looks: list[float] | None = None,
     data_dir: Path | None = None,
     in_context: bool = False,
@@ -298,13 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         evaluate(
             args.name,
             args.evaluate,
-            args.zoom_looks,
-            data_dir,
-            args.in_context,
-            split,
-            args.unsure,
-            args.by_type,
-            args.data_seed,
+            zoom_looks=args.zoom_looks,
+            data_dir=data_dir,
+            in_context=args.in_context,
+            split=split,
+            unsure=args.unsure,
+            by_type=args.by_type,
+            data_seed=args.data_seed,
         )
         return 0
     recipe = recipe_from(args)

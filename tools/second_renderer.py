@@ -8,12 +8,14 @@ TensorFlow, training needs the course's environment and no pygal.
 
     python tools/second_renderer.py render OUT_DIR --per-type 200 --seed 1    # OUT_DIR/<type>/*.png
     python tools/second_renderer.py test OUT_DIR [--model MODEL.keras] [--source "how they were drawn"]
-    python tools/second_renderer.py train OUT_DIR --seeds 0 1    # experiments/v11-pygal_s<seed>.keras
+    python tools/second_renderer.py train OUT_DIR [OUT_DIR ...] --seeds 0 1 [--name v11-pygal] [--epochs 30]
+        # experiments/<name>_s<seed>.keras
 
-``train``: the shipped recipe on the full setting's generated charts plus OUT_DIR's, for 24 epochs (as
-many steps as 30 epochs on the generated charts alone); then ``tools/choose_chart_recipe.py v11-pygal
---evaluate ...`` scores the models on the choose halves, as every other recipe. ``test`` appends its
-scores to ``benchmarks/results/second_renderer.jsonl``, ``train`` its runs.
+``train``: the shipped recipe on the full setting's generated charts plus every OUT_DIR's (charts any of
+the renderer tools drew), for as many steps as 30 epochs on the generated charts alone (24 epochs with
+1,400 added) unless ``--epochs`` says otherwise; then ``tools/choose_chart_recipe.py NAME --evaluate ...``
+scores the models on the choose halves, as every other recipe. ``test`` appends its scores to
+``benchmarks/results/second_renderer.jsonl``, ``train`` its runs.
 """
 
 from __future__ import annotations
@@ -227,8 +229,11 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
     return record
 
 
-def train(folder: Path, seeds: list[int]) -> None:
-    """The shipped recipe on the full setting's generated charts plus ``folder``'s; models in experiments/."""
+def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs: int | None = None) -> None:
+    """The shipped recipe on the full setting's generated charts plus ``folders``'; models in experiments/.
+
+    ``epochs``: as many steps as the shipped recipe's unless given.
+    """
     from dvdl_helpers import charts, env, paths
 
     env.quiet_tensorflow()
@@ -237,13 +242,14 @@ def train(folder: Path, seeds: list[int]) -> None:
     generated = charts.chart_data_dir(sum(split), root=experiments / f"charts-v{charts.VARIED_VERSION}")
     charts.generate_dataset(generated, sum(split), seed=0, style="varied", progress=False)  # kept when drawn
     images, labels, names = charts.load_prepared_charts(generated, charts.RECIPE["size"])
-    extra, extra_labels, extra_names = charts.load_prepared_charts(folder, charts.RECIPE["size"])
-    assert names == extra_names == list(TYPES), (names, extra_names)
+    drawn = [charts.load_prepared_charts(folder, charts.RECIPE["size"]) for folder in folders]
+    assert all(names == extra_names == list(TYPES) for _, _, extra_names in drawn), (names, folders)
+    extra = np.concatenate([images for images, _, _ in drawn])
     masks = charts.split_by_index(labels, split)
-    both = np.concatenate([images, extra]), np.concatenate([labels, extra_labels])
+    both = np.concatenate([images, extra]), np.concatenate([labels, *[labels for _, labels, _ in drawn]])
     train_mask = np.concatenate([masks["train"], np.ones(len(extra), bool)])
     val_mask = np.concatenate([masks["val"], np.zeros(len(extra), bool)])
-    epochs = 24  # as many steps as 30 epochs on the generated charts alone
+    epochs = epochs or steps_matched_epochs(int(masks["train"].sum()), len(extra))
     for seed in seeds:
         start = time.perf_counter()
         model = charts.fit_classifier(
@@ -255,13 +261,13 @@ def train(folder: Path, seeds: list[int]) -> None:
             progress=False,
         )
         train_s = time.perf_counter() - start
-        path = experiments / f"v11-pygal_s{seed}.keras"
+        path = experiments / f"{name}_s{seed}.keras"
         charts.save_classifier(
             model,
             path,
             generator_version=charts.VARIED_VERSION,
             train_charts=int(train_mask.sum()),
-            extra_charts=str(folder),
+            extra_charts=", ".join(str(folder) for folder in folders),
             epochs=epochs,
             seed=seed,
             train_s=round(train_s, 1),
@@ -272,6 +278,8 @@ def train(folder: Path, seeds: list[int]) -> None:
         _append(
             dict(
                 trained=paths.display_path(path),
+                recipe=name,
+                extra_folders=[paths.display_path(folder) for folder in folders],
                 generated_charts=int(masks["train"].sum()),
                 extra_charts=len(extra),
                 epochs=epochs,
@@ -280,6 +288,11 @@ def train(folder: Path, seeds: list[int]) -> None:
                 validation=round(accuracy.value, 3),
             )
         )
+
+
+def steps_matched_epochs(generated: int, extra: int, epochs: int = 30) -> int:
+    """Epochs on ``generated + extra`` charts that take as many steps as ``epochs`` on ``generated`` alone."""
+    return round(epochs * generated / (generated + extra))
 
 
 def _append(record: dict) -> None:
@@ -301,15 +314,17 @@ def main(argv: list[str] | None = None) -> int:
     testing.add_argument("--model", type=Path, default=None)
     testing.add_argument("--source", help="how the charts were drawn, recorded instead of the folder")
     training = commands.add_parser("train")
-    training.add_argument("folder", type=Path)
+    training.add_argument("folders", type=Path, nargs="+")
     training.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    training.add_argument("--name", default="v11-pygal", help="the recipe's name in the records")
+    training.add_argument("--epochs", type=int, default=None, help="default: the shipped recipe's steps")
     args = ap.parse_args(argv)
     if args.command == "render":
         render(args.out, args.per_type, args.seed)
     elif args.command == "test":
         test(args.folder, args.model, args.source)
     else:
-        train(args.folder, args.seeds)
+        train(args.folders, args.seeds, args.name, args.epochs)
     return 0
 
 

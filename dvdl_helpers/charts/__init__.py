@@ -1,9 +1,9 @@
 """Chart pictures drawn from data you control, and a classifier of real charts' types (notebooks 05, 06).
 
 One face: ``charts.X`` reaches every public name of the modules below (each module's ``__all__``), except
-those of six topical modules, whose names read with their module's and are reached as
+those of seven topical modules, whose names read with their module's and are reached as
 ``charts.calibration.X``, ``charts.context.X``, ``charts.not_charts.X``, ``charts.panel.X``,
-``charts.shipped.X`` and ``charts.sources.X``.
+``charts.shipped.X``, ``charts.sources.X`` and ``charts.trials.X``.
 
 - the clean look (:mod:`.clean_look`, styles ``"train"`` and ``"heldout"``): notebook 06's charts and
   probes;
@@ -18,7 +18,8 @@ those of six topical modules, whose names read with their module's and are reach
 - :mod:`.sources`: the real charts by source, each split into a choose and a confirm half (and
   placed in a context, for measuring);
   :mod:`.calibration`: temperature and "unsure"; :mod:`.not_charts`: pictures of none of the types, to
-  train "unsure"; :mod:`.shipped`: the classifier that ships, and its card.
+  train "unsure"; :mod:`.shipped`: the classifier that ships, and its card; :mod:`.trials`: the records of
+  recipes and trials, read as tables.
 
 Command line: ``python -m dvdl_helpers.charts {generate,classify,train} ...`` (see :mod:`..cli.charts`).
 """
@@ -39,6 +40,7 @@ from . import (
     sources,
     tool_looks,
     training,
+    trials,
 )
 from .chart_kinds import *  # noqa: F403
 from .clean_look import *  # noqa: F403
@@ -52,7 +54,7 @@ from .training import *  # noqa: F403
 #: The modules whose every public name ``charts.X`` reaches.
 FLAT_MODULES = (chart_kinds, clean_look, dataset, drawing, layout, real, tool_looks, training)
 #: The modules reached by their name, ``charts.<module>.X``.
-TOPICAL_MODULES = (calibration, context, not_charts, panel, shipped, sources)
+TOPICAL_MODULES = (calibration, context, not_charts, panel, shipped, sources, trials)
 
 __all__ = [
     *(module.__name__.rsplit(".", 1)[-1] for module in TOPICAL_MODULES),

@@ -1,0 +1,66 @@
+"""The records of the classifier's recipes and trials, read as tables (notebooks 05 and 08).
+
+Every training start of a recipe, and every test of a model on a set of charts another program drew, is
+one line of a ``benchmarks/results/*.jsonl`` file (``tools/choose_chart_recipe.py`` writes
+``chart_choices``; the renderer tools write ``second_renderer``). The notebooks compare recipes from
+these lines: :func:`scores_by_start` groups a recipe's scores by training start, and
+:func:`recipe_and_start` names the model a program-set line tested.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import paths
+from .shipped import MODEL
+from .training import CHOSEN_RECIPE
+
+__all__ = ["read", "recipe_and_start", "scores_by_start", "start_of", "start_scores"]
+
+
+def read(name: str) -> list[dict]:
+    """The lines of ``benchmarks/results/<name>.jsonl``, oldest first."""
+    with (paths.REPO_ROOT / "benchmarks" / "results" / f"{name}.jsonl").open() as lines:
+        return [json.loads(line) for line in lines]
+
+
+def start_of(record: dict) -> str:
+    """The training start a record measured: ``"0"`` from a seed ``0`` or from a file like ``v9-wide_s0``."""
+    return str(record["seed"]).rsplit("_s", 1)[-1]
+
+
+def scores_by_start(records: list[dict]) -> dict[str, dict[str, dict]]:
+    """Recipe -> {start: scores} from ``chart_choices`` lines; a start measured twice counts once.
+
+    An ensemble is named by its starts (``"ensemble 0+1"``; the shipped model's file is start 0). Lines
+    that measured models on another draw's validation charts (``validation_data_seed``) are left out:
+    they are not the recipe's own validation.
+    """
+    starts: dict[str, dict[str, dict]] = {}
+    for record in records:
+        if "validation_data_seed" in record:
+            continue
+        start = start_of(record)
+        if start == "ensemble":
+            start += " " + "+".join(
+                "0" if file.endswith(MODEL.name) else file.removesuffix(".keras").rsplit("_s", 1)[-1]
+                for file in record["files"]
+            )
+        starts.setdefault(record["name"], {}).setdefault(start, {}).update(record["scores"])
+    return starts
+
+
+def start_scores(starts: dict[str, dict[str, dict]], recipe: str, key: str) -> list[float]:
+    """A recipe's score on one set (a choose half, or ``"validation"``), start by start, without ensembles."""
+    return [
+        scores[key]["value"]
+        for start, scores in starts[recipe].items()
+        if not start.startswith("ensemble") and key in scores
+    ]
+
+
+def recipe_and_start(record: dict) -> tuple[str, str]:
+    """The recipe and training start a ``second_renderer`` line tested (``"shipped"``: the chosen's 0)."""
+    saved = f"{CHOSEN_RECIPE}_s0" if record["model"] == "shipped" else record["model"].split("/")[-1]
+    recipe, start = saved.removesuffix(".keras").rsplit("_s", 1)
+    return recipe, start

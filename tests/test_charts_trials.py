@@ -1,0 +1,38 @@
+"""charts.trials: the records of recipes and trials, grouped by training start."""
+
+import json
+
+from dvdl_helpers import charts, paths
+
+
+def line(name, seed, value, **facts):
+    return dict(name=name, seed=seed, scores={"validation": {"value": value}}, **facts)
+
+
+def test_a_recipe_s_scores_are_grouped_by_start_and_a_start_measured_twice_counts_once():
+    records = [
+        line("v1", 0, 0.90),
+        line("v1", "v1_s1", 0.80),
+        line("v1", "v1_s1", 0.85),  # measured again: the later line wins
+        line("v1", "v1_s1", 0.70, validation_data_seed=1),  # another draw's validation: left out
+        line("v1", "ensemble", 0.95, files=["a/v1_s1.keras", f"b/{charts.shipped.MODEL.name}"]),
+    ]
+    starts = charts.trials.scores_by_start(records)
+    assert sorted(starts["v1"]) == ["0", "1", "ensemble 1+0"]
+    assert charts.trials.start_scores(starts, "v1", "validation") == [0.90, 0.85]
+    assert charts.trials.start_scores(starts, "v1", "a set nobody measured") == []
+
+
+def test_a_program_set_line_names_its_recipe_and_start():
+    assert charts.trials.recipe_and_start({"model": "shipped"}) == (charts.CHOSEN_RECIPE, "0")
+    tested = {"model": "artifacts/experiments/v21-programs_s1.keras"}
+    assert charts.trials.recipe_and_start(tested) == ("v21-programs", "1")
+
+
+def test_records_are_read_from_the_results_folder(tmp_path, monkeypatch):
+    (tmp_path / "benchmarks" / "results").mkdir(parents=True)
+    lines = [line("v1", 0, 0.9), line("v1", 1, 0.8)]
+    text = "".join(json.dumps(record) + "\n" for record in lines)
+    (tmp_path / "benchmarks" / "results" / "some.jsonl").write_text(text)
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)
+    assert charts.trials.read("some") == lines
