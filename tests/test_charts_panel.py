@@ -98,6 +98,12 @@ def test_a_chart_pasted_over_a_sheet_is_found():
     assert abs(top - 62) <= 3 and abs(bottom - 222) <= 3, (top, bottom)
 
 
+def test_a_chart_is_found_when_grid_lines_run_along_the_picture_s_edges():
+    page = _sheet_with_chart()[6:, 10:]  # cut at a cell boundary: the top row and left column are grid lines
+    top, bottom, left, right = panel.sheet_chart(page)
+    assert abs(left - 110) <= 1 and abs(right - 350) <= 1 and abs(top - 56) <= 3 and abs(bottom - 216) <= 3
+
+
 def test_a_chart_whose_area_fills_most_of_its_box_is_found():
     page = _sheet_with_chart()
     page[62 + 12 : 222 - 12, 120 + 12 : 360 - 12] = MARK  # an area over most of the chart: margins stay paper

@@ -4,7 +4,7 @@
 to a chart pasted over a sheet's cells (``charts.panel.sheet_chart``), then to a dark chart panel on a light
 page. This tool reads each set twice, as classify did before the sheet crop (the dark panel only) and as
 it reads now, and records both scores, how many pictures the sheet crop cropped and how many answers
-changed, in ``benchmarks/results/sheet_crop.jsonl`` (notebook 05 reads it).
+changed, in ``benchmarks/results/sheet_crop.jsonl`` (notebook 08 reads it).
 
     python tools/classify_crops.py FOLDER="how it was drawn" [FOLDER="..." ...]
     python tools/classify_crops.py real:vega-lite="vega-lite (choose half)"   # a choose half, its known types
@@ -24,7 +24,7 @@ import numpy as np
 from dvdl_helpers import charts, device, env, imageprep, paths
 
 RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "sheet_crop.jsonl"
-VERSION = 2  # of charts.panel.sheet_chart (1: 40 % paper inside; 2: paper inside three edges)
+VERSION = charts.panel.SHEET_CHART_VERSION  # recorded with each line (older lines without it: 1)
 
 
 def labelled(where: str) -> tuple[list[Path], np.ndarray]:

@@ -220,7 +220,8 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
         per_type={kind: round(float(np.mean(said[truth == kind] == kind)), 3) for kind in TYPES},
         mistakes=dict(Counter(f"{t}→{s}" for t, s in zip(truth, said, strict=True) if t != s).most_common()),
         dark_panel_crop=True,  # classify crops a dark chart on a light page to its panel (older records: no)
-        sheet_crop=True,  # and a chart pasted over sheet cells to the chart (older records: no)
+        # and a chart pasted over sheet cells to the chart: the version (records without it: no; True: 1 or 2)
+        sheet_crop=charts.panel.SHEET_CHART_VERSION,
         cpu=device.cpu_name(),
     )
     _append(record)
