@@ -15,7 +15,7 @@ needs the course's environment and no office suite.
     python tools/second_renderer.py test OUT_DIR --model MODEL.keras \
         --source "tools/office_renderer.py render --per-type 60 --seed 2 (LibreOffice 7.4.7)"
 
-``test`` records ``--source`` as it is given; notebook 05 reads the sets by that command.
+``test`` records ``--source`` as it is given; notebook 08 reads the sets by that command.
 
 ``screenshot`` opens each workbook in Calc on a virtual screen (``apt install libreoffice-calc xvfb
 imagemagick xdotool``), grabs the screen once Calc has drawn it, and crops around the chart with margins
