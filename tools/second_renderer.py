@@ -240,22 +240,23 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
     env.quiet_tensorflow()
     experiments = paths.artifacts_dir() / "experiments"
     split = charts.SETTINGS["full"]["split"]
-    generated = charts.chart_data_dir(sum(split), root=experiments / f"charts-v{charts.VARIED_VERSION}")
-    charts.generate_dataset(generated, sum(split), seed=0, style="varied", progress=False)  # kept when drawn
-    images, labels, names = charts.load_prepared_charts(generated, charts.RECIPE["size"])
+    charts_dir = charts.chart_data_dir(sum(split), root=experiments / f"charts-v{charts.VARIED_VERSION}")
+    charts.generate_dataset(charts_dir, sum(split), seed=0, style="varied", progress=False)  # kept when drawn
+    images, labels, names = charts.load_prepared_charts(charts_dir, charts.RECIPE["size"])
     drawn = [charts.load_prepared_charts(folder, charts.RECIPE["size"]) for folder in folders]
     assert all(names == extra_names == list(TYPES) for _, _, extra_names in drawn), (names, folders)
     extra = np.concatenate([images for images, _, _ in drawn])
+    extra_labels = np.concatenate([labels for _, labels, _ in drawn])
     masks = charts.split_by_index(labels, split)
-    both = np.concatenate([images, extra]), np.concatenate([labels, *[labels for _, labels, _ in drawn]])
-    train_mask = np.concatenate([masks["train"], np.ones(len(extra), bool)])
-    val_mask = np.concatenate([masks["val"], np.zeros(len(extra), bool)])
-    epochs = epochs or steps_matched_epochs(int(masks["train"].sum()), len(extra))
+    generated = int(masks["train"].sum())
+    epochs = epochs or steps_matched_epochs(generated, len(extra))
+    images, labels, masks = charts.with_training_extra(images, labels, masks, extra, extra_labels)
     for seed in seeds:
         start = time.perf_counter()
         model = charts.fit_classifier(
-            *both,
-            {"train": train_mask, "val": val_mask},
+            images,
+            labels,
+            masks,
             epochs,
             recipe=charts.RECIPE,
             seed=seed,
@@ -267,7 +268,7 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
             model,
             path,
             generator_version=charts.VARIED_VERSION,
-            train_charts=int(train_mask.sum()),
+            train_charts=int(masks["train"].sum()),
             extra_charts=", ".join(str(folder) for folder in folders),
             epochs=epochs,
             seed=seed,
@@ -281,7 +282,7 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
                 trained=paths.display_path(path),
                 recipe=name,
                 extra_folders=[paths.display_path(folder) for folder in folders],
-                generated_charts=int(masks["train"].sum()),
+                generated_charts=generated,
                 extra_charts=len(extra),
                 epochs=epochs,
                 seed=seed,

@@ -45,6 +45,7 @@ __all__ = [
     "calibrate_on_choose_halves",
     "chart_data_dir",
     "fit_classifier",
+    "load_program_charts",
     "predicted_types",
     "proportional_split",
     "score_confirm_halves",
@@ -52,6 +53,7 @@ __all__ = [
     "score_on_real_charts",
     "split_by_index",
     "train_classifier",
+    "with_training_extra",
 ]
 
 #: The chosen recipe: input size, network options for ``models.chart_convnet``, batch size, peak learning
@@ -99,6 +101,35 @@ def split_by_index(labels: np.ndarray, split: tuple[int, int, int]) -> dict[str,
     index = np.concatenate([np.arange(count) for count in np.bincount(labels)])
     n_train, n_val = split[0], split[0] + split[1]
     return {"train": index < n_train, "val": (index >= n_train) & (index < n_val), "test": index >= n_val}
+
+
+#: Charts drawn by four real programs, prepared at 64×64 and stored with the course (their README says how)
+PROGRAM_CHARTS = paths.REPO_ROOT / "datasets" / "program-charts" / "charts.npz"
+
+
+def load_program_charts(size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
+    """The stored charts of R, ggplot2, gnuplot and LibreOffice (2,800, 400 per type) and their labels."""
+    if not PROGRAM_CHARTS.exists():
+        raise FileNotFoundError(f"{PROGRAM_CHARTS} is missing: the course's datasets/ folder is incomplete")
+    stored = np.load(PROGRAM_CHARTS)
+    if stored["images"].shape[1] != size or list(stored["types"]) != sorted(CHART_TYPES):
+        raise ValueError(f"the program charts are stored at {stored['images'].shape[1]} px, not {size}")
+    return stored["images"], stored["labels"]
+
+
+def with_training_extra(
+    images: np.ndarray,
+    labels: np.ndarray,
+    masks: dict[str, np.ndarray],
+    extra: np.ndarray,
+    extra_labels: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """``images`` and ``labels`` with ``extra`` charts appended, and ``masks`` that train on them and never
+    validate or test on them."""
+    masks = {
+        name: np.concatenate([mask, np.full(len(extra), name == "train")]) for name, mask in masks.items()
+    }
+    return np.concatenate([images, extra]), np.concatenate([labels, extra_labels]), masks
 
 
 def proportional_split(per_type: int) -> tuple[int, int, int]:
@@ -411,6 +442,9 @@ def train_classifier(
     others = load_not_charts(wanted, size, data_seed, root=folder.parent) if wanted else None
     draw_s = time.perf_counter() - start
     masks = split_by_index(labels, split)
+    generated = int(masks["train"].sum())
+    if recipe.get("program_charts"):  # charts drawn by real programs (stored with the course): training only
+        images, labels, masks = with_training_extra(images, labels, masks, *load_program_charts(size))
     start = time.perf_counter()
     model = fit_classifier(
         images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress, not_charts=others
@@ -441,7 +475,8 @@ def train_classifier(
         data_seed=data_seed,
         generator_version=VARIED_VERSION,
         recipe=recipe,
-        train_charts=int(masks["train"].sum()),
+        train_charts=generated,
+        **({"program_charts": int(masks["train"].sum()) - generated} if recipe.get("program_charts") else {}),
         epochs=epochs,
         train_s=round(train_s, 1),
         **calibrated,
