@@ -1,4 +1,4 @@
-"""The charts four programs drew, stored for training (datasets/program-charts), and how training adds them."""
+"""The charts four programs drew, stored for training (datasets/program-charts), and how training adds them"""
 
 import numpy as np
 import pytest
