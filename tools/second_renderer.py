@@ -245,8 +245,8 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
     images, labels, names = charts.load_prepared_charts(charts_dir, charts.RECIPE["size"])
     drawn = [charts.load_prepared_charts(folder, charts.RECIPE["size"]) for folder in folders]
     assert all(names == extra_names == list(TYPES) for _, _, extra_names in drawn), (names, folders)
-    extra = np.concatenate([images for images, _, _ in drawn])
-    extra_labels = np.concatenate([labels for _, labels, _ in drawn])
+    extra = np.concatenate([pictures for pictures, _, _ in drawn])
+    extra_labels = np.concatenate([kinds for _, kinds, _ in drawn])
     masks = charts.split_by_index(labels, split)
     generated = int(masks["train"].sum())
     epochs = epochs or steps_matched_epochs(generated, len(extra))

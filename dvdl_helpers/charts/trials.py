@@ -60,7 +60,7 @@ def start_scores(starts: dict[str, dict[str, dict]], recipe: str, key: str) -> l
 
 
 def recipe_and_start(record: dict) -> tuple[str, str]:
-    """The recipe and training start a ``second_renderer`` line tested (``"shipped"``: the chosen's 0)."""
+    """The recipe and start a ``second_renderer`` line tested (``"shipped"``: the chosen recipe's start 0)."""
     saved = f"{CHOSEN_RECIPE}_s0" if record["model"] == "shipped" else record["model"].split("/")[-1]
     recipe, start = saved.removesuffix(".keras").rsplit("_s", 1)
     return recipe, start
