@@ -24,7 +24,9 @@ def test_a_recipe_s_scores_are_grouped_by_start_and_a_start_measured_twice_count
 
 
 def test_a_program_set_line_names_its_recipe_and_start():
-    assert charts.trials.recipe_and_start({"model": "shipped"}) == (charts.CHOSEN_RECIPE, "0")
+    written_before = {"model": "shipped"}  # lines without shipped_recipe: v11-30-epochs shipped then
+    assert charts.trials.recipe_and_start(written_before) == ("v11-30-epochs", "0")
+    assert charts.trials.recipe_and_start({"model": "shipped", "shipped_recipe": "v22"}) == ("v22", "0")
     tested = {"model": "artifacts/experiments/v21-programs_s1.keras"}
     assert charts.trials.recipe_and_start(tested) == ("v21-programs", "1")
 

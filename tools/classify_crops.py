@@ -57,6 +57,7 @@ def measure(where: str, drawn: str, model) -> dict:
     }
     return dict(
         model="shipped",
+        shipped_recipe=charts.CHOSEN_RECIPE,  # which recipe's start 0 shipped
         charts=drawn,
         n=len(files),
         before=round(charts.balanced_accuracy(truth, answers["before"]), 3),

@@ -13,7 +13,6 @@ import json
 
 from .. import paths
 from .shipped import MODEL
-from .training import CHOSEN_RECIPE
 
 __all__ = ["read", "recipe_and_start", "scores_by_start", "start_of", "start_scores"]
 
@@ -59,8 +58,14 @@ def start_scores(starts: dict[str, dict[str, dict]], recipe: str, key: str) -> l
     ]
 
 
+#: The recipe of the model that shipped when a line says ``"model": "shipped"`` without ``shipped_recipe``:
+#: every such line was written while the course shipped this recipe's start 0.
+SHIPPED_BEFORE = "v11-30-epochs"
+
+
 def recipe_and_start(record: dict) -> tuple[str, str]:
-    """The recipe and start a ``second_renderer`` line tested (``"shipped"``: the chosen recipe's start 0)."""
-    saved = f"{CHOSEN_RECIPE}_s0" if record["model"] == "shipped" else record["model"].split("/")[-1]
-    recipe, start = saved.removesuffix(".keras").rsplit("_s", 1)
+    """The recipe and start a ``second_renderer`` line tested (``"shipped"``: the shipped recipe, start 0)."""
+    if record["model"] == "shipped":
+        return record.get("shipped_recipe", SHIPPED_BEFORE), "0"
+    recipe, start = record["model"].split("/")[-1].removesuffix(".keras").rsplit("_s", 1)
     return recipe, start
