@@ -425,6 +425,7 @@ def train_classifier(
     (only once the recipe is chosen); ``ship``: save as the course's shipped model (:mod:`.shipped`, no
     optimizer state, with its card) instead of ``model_path``. Implies ``final``. ``tests=False`` (while
     choosing a recipe): the generated test charts and the held-out style are neither drawn nor scored.
+    A recipe with ``program_charts`` also trains on :func:`load_program_charts` (gray, 64×64).
     """
     recipe = recipe or RECIPE
     size, final = recipe["size"], final or ship
