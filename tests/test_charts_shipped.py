@@ -71,3 +71,11 @@ def test_the_readme_quotes_the_cards_confirm_half_scores():
         assert f"{score.low:.2f}–{score.high:.2f}" in readme and f"{score.n} charts" in readme, source
     chosen_on = [f"{card[f'{source} (choose half)'].value:.2f}" for source in ("vega-lite", "chartjs")]
     assert f"on the halves used for choosing, {chosen_on[0]} and {chosen_on[1]}." in readme, chosen_on
+
+
+def test_card_markdown_names_the_recipe_and_the_programs_charts_it_trained_on():
+    plain = shipped.card_markdown(CARD)
+    assert "drawn by R" not in plain and "in the records" not in plain
+    text = shipped.card_markdown(CARD | {"recipe_name": "v22-programs-30", "program_charts": 2800})
+    assert "2800 charts drawn by R, ggplot2, gnuplot and LibreOffice" in text
+    assert "`v22-programs-30` in the records" in text and "and by four programs" in text

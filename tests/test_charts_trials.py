@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from dvdl_helpers import charts, paths
 
 
@@ -38,3 +40,15 @@ def test_records_are_read_from_the_results_folder(tmp_path, monkeypatch):
     (tmp_path / "benchmarks" / "results" / "some.jsonl").write_text(text)
     monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)
     assert charts.trials.read("some") == lines
+
+
+def test_a_shipped_model_s_card_is_appended_and_found_by_its_recipe(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "REPO_ROOT", tmp_path)
+    charts.trials.append("shipped_models", {"recipe_name": "v1"})  # no records folder: nothing written
+    assert not (tmp_path / "benchmarks").exists()
+    (tmp_path / "benchmarks" / "results").mkdir(parents=True)
+    for card in ({"recipe_name": "v1", "seed": 0}, {"recipe_name": "v2"}, {"recipe_name": "v1", "seed": 1}):
+        charts.trials.append("shipped_models", card)
+    assert charts.trials.shipped_card("v1") == {"recipe_name": "v1", "seed": 1}, "the last one that shipped"
+    with pytest.raises(KeyError, match="v3"):
+        charts.trials.shipped_card("v3")

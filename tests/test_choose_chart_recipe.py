@@ -13,7 +13,8 @@ def test_a_start_reads_validation_and_the_choose_halves_only(tmp_path, monkeypat
     """The generated test charts and the held-out style are neither drawn nor scored while choosing."""
     monkeypatch.setenv("DVDL_ARTIFACTS", str(tmp_path))
     monkeypatch.setattr(choose, "RECORDS", tmp_path / "choices.jsonl")
-    assert choose.main(["tiny", "--seeds", "0", "--per-type", "10", "--epochs", "1"]) == 0
+    tiny = ["--per-type", "10", "--epochs", "1", "--no-program-charts"]  # generated charts alone: quick
+    assert choose.main(["tiny", "--seeds", "0", *tiny]) == 0
     (record,) = [json.loads(line) for line in (tmp_path / "choices.jsonl").read_text().splitlines()]
     assert set(record["scores"]) == set(choose.CHOSEN_ON) and record["seed"] == 0
     facts = json.loads((tmp_path / "experiments" / "tiny_s0.json").read_text())
@@ -36,7 +37,10 @@ def test_the_recipe_options_reach_the_network():
     assert recipe["network"]["erase"] == 0.5 and recipe["network"]["zoom"] == 0.2
     assert recipe["mixup"] == 0.2 and recipe["size"] == choose.charts.RECIPE["size"]
     assert recipe["not_charts"] == 560
-    assert "mixup" not in choose.recipe_from(choose.parser().parse_args(["name"]))
+    default = choose.recipe_from(choose.parser().parse_args(["name"]))
+    assert "mixup" not in default and default["program_charts"] == choose.charts.RECIPE["program_charts"]
+    without = choose.recipe_from(choose.parser().parse_args(["name", "--no-program-charts"]))
+    assert without["program_charts"] is False
 
 
 def test_zoomed_looks_crop_the_centre_or_pad_with_paper():
@@ -52,16 +56,27 @@ def test_zoomed_looks_crop_the_centre_or_pad_with_paper():
 
 def test_the_chosen_recipe_is_the_one_its_records_measured():
     """charts.RECIPE, the full setting and the generator are what the chosen recipe's recorded starts
-    trained with."""
+    trained with: its trial's starts (tools/second_renderer.py train, with the programs' folders), the
+    same recipe from the stored program charts (choose_chart_recipe.py), and the shipped model."""
+    full, types = choose.charts.SETTINGS["full"], len(choose.charts.CHART_TYPES)
+    generated = full["split"][0] * types
+    programs = len(choose.charts.load_program_charts()[1])
+    chosen = choose.charts.CHOSEN_RECIPE
+    trial = [r for r in choose.charts.trials.read("second_renderer") if r.get("recipe") == chosen]
+    assert len(trial) >= 2, "a choice rests on two or more training starts"
+    for run in trial:
+        trained = (run["generated_charts"], run["extra_charts"], run["epochs"])
+        assert trained == (generated, programs, full["epochs"]), run["seed"]
     records = [json.loads(line) for line in choose.RECORDS.read_text().splitlines()]
-    trained = [r for r in records if r["name"] == choose.charts.CHOSEN_RECIPE and "recipe" in r]
-    assert len(trained) >= 2, "a choice rests on two or more training starts"
-    for record in trained:
-        assert record["generator_version"] == choose.charts.VARIED_VERSION, record["seed"]
-        assert json.loads(json.dumps(choose.charts.RECIPE)) == record["recipe"], record["seed"]
-        full = choose.charts.SETTINGS["full"]
-        assert record["epochs"] == full["epochs"], record["seed"]
-        assert record["train_charts"] == full["split"][0] * len(choose.charts.CHART_TYPES), record["seed"]
+    stored = [r for r in records if r["name"].startswith(chosen) and "recipe" in r]
+    card = choose.charts.shipped.facts()
+    assert stored and card["recipe_name"] == chosen
+    for record in [*stored, card]:
+        assert record["generator_version"] == choose.charts.VARIED_VERSION
+        assert json.loads(json.dumps(choose.charts.RECIPE)) == record["recipe"]
+        assert record["epochs"] == full["epochs"]
+    assert stored[0]["train_charts"] == generated + programs
+    assert (card["train_charts"], card["program_charts"]) == (generated, programs)
 
 
 def test_validation_is_scored_only_for_models_that_never_trained_on_it(tmp_path):

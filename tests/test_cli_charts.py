@@ -69,6 +69,7 @@ def test_train_command_runs_the_recipe_end_to_end(tmp_path, monkeypatch, capsys)
     assert calls["per_type"] is None and calls["epochs"] is None  # full setting unless told otherwise
     out = capsys.readouterr().out
     assert model.exists() and "balanced accuracy" in out and "saved" in out and "confirm half" in out
+    assert "and 2,800 drawn by real programs" in out, "the shipped recipe trains on the programs' charts too"
     kind, probability = charts.classify([real.REAL_CHARTS_DIR / "pie" / "arc_donut.png"], model)[0]
     assert kind in charts.CHART_TYPES and 0 < probability <= 1
 

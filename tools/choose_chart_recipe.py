@@ -2,7 +2,7 @@
 
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
         [--epochs 20] [--per-type 1000] [--data-seed 1] [--label-smoothing 0.1] [--color] [--perspective 0.2]
-        [--blur 0.5] [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000] [--program-charts]
+        [--blur 0.5] [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000] [--no-program-charts]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
         [--in-context] [--unsure] [--by-type]
 
@@ -48,8 +48,8 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["mixup"] = args.mixup
     if args.not_charts:
         recipe["not_charts"] = args.not_charts
-    if args.program_charts:  # the charts four programs drew, stored with the course (datasets/program-charts)
-        recipe["program_charts"] = True
+    if args.program_charts is not None:  # the charts four programs drew (datasets/program-charts)
+        recipe["program_charts"] = args.program_charts
     for option in ("perspective", "blur", "erase", "zoom"):
         if getattr(args, option):
             recipe["network"][option] = getattr(args, option)
@@ -271,7 +271,10 @@ def parser() -> argparse.ArgumentParser:
         "--not-charts", type=int, default=None, help="pictures of none of the types, trained as 1/7 each"
     )
     ap.add_argument(
-        "--program-charts", action="store_true", help="also train on the 2,800 charts four programs drew"
+        "--program-charts",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="train on the 2,800 charts four programs drew too (default: as the chosen recipe, which does)",
     )
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     ap.add_argument(

@@ -232,7 +232,8 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
 
 
 def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs: int | None = None) -> None:
-    """The shipped recipe on the full setting's generated charts plus ``folders``'; models in experiments/.
+    """The shipped recipe (its generated charts, and its program charts where it has them) plus ``folders``'
+    charts; models in experiments/.
 
     ``epochs``: as many steps as the shipped recipe's unless given.
     """
@@ -250,7 +251,11 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
     extra_labels = np.concatenate([kinds for _, kinds, _ in drawn])
     masks = charts.split_by_index(labels, split)
     generated = int(masks["train"].sum())
-    epochs = epochs or steps_matched_epochs(generated, len(extra))
+    if charts.RECIPE.get("program_charts"):  # the shipped recipe's own charts from real programs
+        program = charts.load_program_charts(charts.RECIPE["size"])
+        images, labels, masks = charts.with_training_extra(images, labels, masks, *program)
+    shipped_charts = int(masks["train"].sum())  # what the shipped recipe trains on, 30 epochs
+    epochs = epochs or steps_matched_epochs(shipped_charts, len(extra))
     images, labels, masks = charts.with_training_extra(images, labels, masks, extra, extra_labels)
     for seed in seeds:
         start = time.perf_counter()
@@ -284,6 +289,7 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
                 recipe=name,
                 extra_folders=[paths.display_path(folder) for folder in folders],
                 generated_charts=generated,
+                **({"program_charts": shipped_charts - generated} if shipped_charts > generated else {}),
                 extra_charts=len(extra),
                 epochs=epochs,
                 seed=seed,
@@ -293,9 +299,9 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
         )
 
 
-def steps_matched_epochs(generated: int, extra: int, epochs: int = 30) -> int:
-    """Epochs on ``generated + extra`` charts that take as many steps as ``epochs`` on ``generated`` alone."""
-    return round(epochs * generated / (generated + extra))
+def steps_matched_epochs(base: int, extra: int, epochs: int = 30) -> int:
+    """Epochs on ``base + extra`` charts that take as many steps as ``epochs`` on ``base`` alone."""
+    return round(epochs * base / (base + extra))
 
 
 def _append(record: dict) -> None:

@@ -72,6 +72,14 @@ def card_markdown(card: dict) -> str:
         card.get("train_s", 0) / 60,
         card.get("types", []),
     )
+    programs = card.get("program_charts", 0)
+    also = (
+        f" and {programs} charts drawn by R, ggplot2, gnuplot and LibreOffice (`datasets/program-charts/`)"
+        if programs
+        else ""
+    )
+    by_programs = " and by four programs" if programs else ""
+    name = f" (`{card['recipe_name']}` in the records)" if "recipe_name" in card else ""
     return f"""# Model card: the course's chart classifier
 
 **What it does.** Names the type of a chart picture: {", ".join(types)}. Below a probability of
@@ -79,10 +87,12 @@ def card_markdown(card: dict) -> str:
 guess. Used by `charts.classify` and `dvdl-charts classify` unless another model is named.
 
 **How it was made.** `{fact["trained_by"]}` (training seed {fact["seed"]}, chart seed {fact["data_seed"]}):
-{fact["train_charts"]} generated charts (generator v2, version {fact["generator_version"]}), {fact["epochs"]}
-epochs, recipe `{recipe}`; {minutes:.1f} min of training on {fact["machine"]}. Packages: {versions}.
+{fact["train_charts"]} generated charts (generator v2, version {fact["generator_version"]}){also},
+{fact["epochs"]} epochs, recipe{name} `{recipe}`; {minutes:.1f} min of training on {fact["machine"]}.
+Packages: {versions}.
 Every choice was made on generated validation charts and on the *choose* halves of the two real-chart
-sources; the *confirm* halves were read once, for the last rows below. It never saw a real chart in training.
+sources; the *confirm* halves were read once, for the last rows below. No chart of either source was
+in its training.
 
 **How well it does** (balanced accuracy over the seven types for real charts, accuracy for generated ones;
 95 % intervals by bootstrap or Wilson):
@@ -91,8 +101,8 @@ sources; the *confirm* halves were read once, for the last rows below. It never 
 |---|---:|---|---:|
 {rows}
 
-**Limits.** Trained on charts drawn with matplotlib in the looks of common tools, in some contexts
-(spreadsheet and slide screenshots, photos, scans). Before asking it, `classify` crops a picture to a
+**Limits.** Trained on charts drawn with matplotlib in the looks of common tools{by_programs}, in some
+contexts (spreadsheet and slide screenshots, photos, scans). Before asking it, `classify` crops a picture to a
 chart pasted over a sheet's cells and to a dark chart panel on a light page; other screenshots (a slide,
 a window) it reads whole. It knows seven types; anything else (box plots, maps, tables) gets "unsure" at
 best. Confident mistakes remain on looks far from its training charts.

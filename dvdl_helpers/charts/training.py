@@ -2,7 +2,8 @@
 
 The recipe (:data:`RECIPE`) is the one chosen on generated validation charts and on the *choose* halves of
 both real-chart sources (:mod:`.sources`), each choice over at least two training starts: charts in
-the varied looks, :func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look, framing,
+the varied looks and charts drawn by four real programs (:func:`load_program_charts`),
+:func:`.real.prepare_chart` to 64×64 gray, ``models.chart_convnet`` with look, framing,
 blur and perspective augmentation, Adam with a cosine-decaying rate. :func:`train_classifier` draws, trains,
 scores and saves; each step is a function of its own, so that experiments can reuse them.
 """
@@ -17,7 +18,7 @@ import numpy as np
 from tqdm import tqdm  # not tqdm.auto: without ipywidgets it warns on stderr in Jupyter
 
 from .. import paths, stats
-from . import calibration, shipped, sources
+from . import calibration, shipped, sources, trials
 from .chart_kinds import VARIED_VERSION
 from .clean_look import CHART_TYPES
 from .dataset import generate_dataset
@@ -73,9 +74,10 @@ RECIPE = dict(
     batch_size=32,
     learning_rate=2e-3,
     label_smoothing=0.0,
+    program_charts=True,
 )
-#: The name of the chosen recipe's training starts in benchmarks/results/chart_choices.jsonl.
-CHOSEN_RECIPE = "v11-30-epochs"
+#: The chosen recipe's name in the records (benchmarks/results/): its trial and training starts.
+CHOSEN_RECIPE = "v22-programs-30"
 #: charts per type (train, validation, test by index), held-out style charts per type, epochs
 SETTINGS = {
     "full": dict(split=(800, 100, 100), heldout=100, epochs=30),
@@ -364,8 +366,12 @@ class TrainingResult:
     def report(self) -> list[str]:
         """Lines for the terminal."""
         facts = self.facts
+        programs = facts.get("program_charts", 0)
+        drawn_by = f"{self.n_train - programs:,} generated charts" + (
+            f" and {programs:,} drawn by real programs" if programs else ""
+        )
         lines = [
-            f"trained on {self.n_train:,} generated charts for {self.epochs} epochs "
+            f"trained on {drawn_by} for {self.epochs} epochs "
             f"in {self.train_s / 60:.1f} min (drawing them: {self.draw_s / 60:.1f} min)",
             *(
                 f"{name}: {'balanced accuracy' if 'half' in name else 'accuracy'} {score}"
@@ -471,6 +477,7 @@ def train_classifier(
     facts = dict(
         setting=_setting_name(split, epochs),
         trained_by="python -m dvdl_helpers.charts train" + (" --ship" if ship else ""),
+        **({"recipe_name": CHOSEN_RECIPE} if recipe is RECIPE else {}),
         types=sorted(CHART_TYPES),
         seed=seed,
         data_seed=data_seed,
@@ -529,6 +536,7 @@ def _ship(model, facts: dict) -> Path:
     shipped.FOLDER.mkdir(parents=True, exist_ok=True)
     _without_optimizer(model).save(shipped.MODEL)
     shipped.write_card(facts)
+    trials.append("shipped_models", facts)  # the cards of the models that shipped, one after the other
     return shipped.MODEL
 
 

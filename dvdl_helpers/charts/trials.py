@@ -10,17 +10,47 @@ these lines: :func:`scores_by_start` groups a recipe's scores by training start,
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .. import paths
 from .shipped import MODEL
 
-__all__ = ["read", "recipe_and_start", "scores_by_start", "start_of", "start_scores"]
+__all__ = [
+    "append",
+    "read",
+    "recipe_and_start",
+    "scores_by_start",
+    "shipped_card",
+    "start_of",
+    "start_scores",
+]
 
 
 def read(name: str) -> list[dict]:
     """The lines of ``benchmarks/results/<name>.jsonl``, oldest first."""
-    with (paths.REPO_ROOT / "benchmarks" / "results" / f"{name}.jsonl").open() as lines:
+    with (_results() / f"{name}.jsonl").open() as lines:
         return [json.loads(line) for line in lines]
+
+
+def append(name: str, record: dict) -> None:
+    """Add ``record`` as the last line of ``benchmarks/results/<name>.jsonl`` (skipped where the course's
+    benchmarks folder is not installed)."""
+    if _results().is_dir():
+        with (_results() / f"{name}.jsonl").open("a") as lines:
+            lines.write(json.dumps(record, default=str) + "\n")
+
+
+def _results() -> Path:
+    """The course's records folder (``paths.REPO_ROOT`` read when asked: tests move it)."""
+    return paths.REPO_ROOT / "benchmarks" / "results"
+
+
+def shipped_card(recipe: str) -> dict:
+    """The card (its facts) of the last model that shipped from ``recipe`` (``shipped_models`` lines)."""
+    cards = [card for card in read("shipped_models") if card.get("recipe_name") == recipe]
+    if not cards:
+        raise KeyError(f"no model of {recipe!r} shipped: benchmarks/results/shipped_models.jsonl has none")
+    return cards[-1]
 
 
 def start_of(record: dict) -> str:
