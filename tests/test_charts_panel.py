@@ -155,3 +155,13 @@ def test_each_crop_can_be_turned_off():
     assert real.crop_to_chart(sheet, dark=False).size == real.crop_to_chart(sheet).size != sheet.size
     dark = Image.fromarray(_page_with_panel())
     assert real.crop_to_chart(dark, dark=False) is dark and real.crop_to_chart(dark).size == (140, 100)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 2), (10, 5000), (5000, 3), (15, 400)])
+def test_a_tiny_or_thin_picture_is_read_whole(tmp_path, shape):
+    """Too small for a sheet's cells: no crop (a sheet crop that looked 2 px in failed on these)."""
+    levels = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    assert panel.sheet_chart(levels) is None and panel.dark_panel(levels) is None
+    file = tmp_path / "thin.png"
+    Image.fromarray(levels).save(file)
+    assert real.prepare_to_classify(file, 64).shape == (64, 64)

@@ -82,6 +82,8 @@ def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     border.
     """
     height, width = levels.shape
+    if min(height, width) < 16:  # too small to hold a sheet's cells and a chart (and a strip 1-4 px thin)
+        return None
     paper = max(border_level(levels[depth : height - depth, depth : width - depth]) for depth in range(3))
     if paper < 128:  # a dark picture: no sheet
         return None
