@@ -22,7 +22,7 @@ import numpy as np
 
 # r_renderer: this file's folder is on the path
 import r_renderer
-from r_renderer import GROUPS, WORDS, _pick, _r, _walks, bar_heights, body, cloud, sample, writers
+from r_renderer import GROUPS, WORDS, bar_heights, body, cloud, pick, r_vector, random_walks, sample, writers
 
 THEMES = (
     "theme_gray",
@@ -49,11 +49,11 @@ ONE_COLOUR = ('"gray35"', '"steelblue"', '"#F8766D"', '"darkgreen"', '"tomato"',
 
 def _look(rng: np.random.Generator, aes: str, groups: int) -> str:
     """The ``+ ...`` that every chart takes: theme and text size, words, legend, and the colour scale."""
-    theme = _pick(rng, THEMES)
-    title = _pick(rng, ("", "", f"{_pick(rng, WORDS)} by {_pick(rng, GROUPS).lower()}"))
-    xlab, ylab = _pick(rng, (*WORDS, "x", "")), _pick(rng, (*WORDS, "y", "count", ""))
-    legend = _pick(rng, ("right", "right", "bottom", "top", "none"))
-    scale = _pick(rng, SCALES).format(aes=aes) if groups > 1 else ""
+    theme = pick(rng, THEMES)
+    title = pick(rng, ("", "", f"{pick(rng, WORDS)} by {pick(rng, GROUPS).lower()}"))
+    xlab, ylab = pick(rng, (*WORDS, "x", "")), pick(rng, (*WORDS, "y", "count", ""))
+    legend = pick(rng, ("right", "right", "bottom", "top", "none"))
+    scale = pick(rng, SCALES).format(aes=aes) if groups > 1 else ""
     return (
         f" + {theme}(base_size = {rng.uniform(9, 16):.1f})"
         f' + labs(title = "{title}", x = "{xlab}", y = "{ylab}")'
@@ -64,12 +64,12 @@ def _look(rng: np.random.Generator, aes: str, groups: int) -> str:
 def _bars(kind: str, rng: np.random.Generator) -> str:
     k, m, values, names = bar_heights(rng, single=0.6)
     code = (
-        f"df <- data.frame(name = factor(rep({_r(names)}, {k}), levels = {_r(names)}), "
-        f"group = rep({_r(list(GROUPS[:k]))}, each = {m}), value = {_r(values.ravel())})\n"
+        f"df <- data.frame(name = factor(rep({r_vector(names)}, {k}), levels = {r_vector(names)}), "
+        f"group = rep({r_vector(list(GROUPS[:k]))}, each = {m}), value = {r_vector(values.ravel())})\n"
     )
-    position = _pick(rng, ('"dodge"', '"stack"'))
-    fill = "aes(fill = group), " if k > 1 else f"fill = {_pick(rng, ONE_COLOUR)}, "
-    outline = _pick(rng, ("", "", 'colour = "black", '))
+    position = pick(rng, ('"dodge"', '"stack"'))
+    fill = "aes(fill = group), " if k > 1 else f"fill = {pick(rng, ONE_COLOUR)}, "
+    outline = pick(rng, ("", "", 'colour = "black", '))
     width = f"{rng.uniform(0.5, 0.95):.2f}"
     flip = " + coord_flip()" if kind == "hbar" else ""
     code += (
@@ -84,7 +84,7 @@ def _bars(kind: str, rng: np.random.Generator) -> str:
 
 def _histogram(rng: np.random.Generator) -> str:
     data = sample(rng)
-    fill, outline = _pick(
+    fill, outline = pick(
         rng,
         (
             ("", ""),
@@ -96,33 +96,33 @@ def _histogram(rng: np.random.Generator) -> str:
         ),
     )
     density = rng.random() < 0.2  # a density curve over the bars, on the density scale
-    code = f"df <- data.frame(x = {_r(np.round(data, 2))})\n"
+    code = f"df <- data.frame(x = {r_vector(np.round(data, 2))})\n"
     code += (
         f"p <- ggplot(df, aes(x{', y = after_stat(density)' if density else ''})) + "
         f"geom_histogram({fill}{outline}bins = {int(rng.integers(8, 45))})"
     )
     if density:
-        curve = _pick(rng, ('"black"', '"red"', '"blue"'))
+        curve = pick(rng, ('"black"', '"red"', '"blue"'))
         code += f" + geom_density(colour = {curve}, linewidth = 0.8)"
     return code + _look(rng, "fill", 1)
 
 
 def _lines(kind: str, rng: np.random.Generator) -> str:
     k, m = int(rng.choice([1, 1, 2, 3, 4])), int(rng.integers(8, 80))
-    values = np.round(_walks(rng, k, m, positive=kind == "area"), 2)
+    values = np.round(random_walks(rng, k, m, positive=kind == "area"), 2)
     start = int(rng.integers(1950, 2010))
     code = (
         f"df <- data.frame(x = rep({start} + 0:{m - 1}, {k}), "
-        f"group = rep({_r(list(GROUPS[:k]))}, each = {m}), "
-        f"y = {_r(values.ravel())})\n"
+        f"group = rep({r_vector(list(GROUPS[:k]))}, each = {m}), "
+        f"y = {r_vector(values.ravel())})\n"
     )
     if kind == "area":
         alpha = f"{rng.uniform(0.5, 1):.2f}"
-        position = _pick(rng, ('"stack"', '"stack"', '"identity"'))
-        fill = "aes(fill = group), " if k > 1 else f"fill = {_pick(rng, ONE_COLOUR)}, "
+        position = pick(rng, ('"stack"', '"stack"', '"identity"'))
+        fill = "aes(fill = group), " if k > 1 else f"fill = {pick(rng, ONE_COLOUR)}, "
         code += f"p <- ggplot(df, aes(x, y)) + geom_area({fill}alpha = {alpha}, position = {position})"
         return code + _look(rng, "fill", k)
-    colour = "aes(colour = group), " if k > 1 else f"colour = {_pick(rng, ONE_COLOUR)}, "
+    colour = "aes(colour = group), " if k > 1 else f"colour = {pick(rng, ONE_COLOUR)}, "
     code += f"p <- ggplot(df, aes(x, y)) + geom_line({colour}linewidth = {rng.uniform(0.4, 1.5):.2f})"
     if rng.random() < 0.3:  # markers on the points
         code += f" + geom_point({colour}size = 1.5)"
@@ -134,11 +134,12 @@ def _lines(kind: str, rng: np.random.Generator) -> str:
 def _pie(rng: np.random.Generator) -> str:
     m = int(rng.integers(2, 9))
     shares = np.round(rng.dirichlet(np.ones(m) * rng.uniform(0.7, 3)) * 100, 1)
-    names = [_pick(rng, (GROUPS[j], f"Group {j + 1}")) for j in range(m)]
+    names = [pick(rng, (GROUPS[j], f"Group {j + 1}")) for j in range(m)]
     names = [f"{name} {j}" if names.count(name) > 1 else name for j, name in enumerate(names)]
     donut = rng.random() < 0.25
-    code = f"df <- data.frame(part = factor({_r(names)}, levels = {_r(names)}), share = {_r(shares)})\n"
-    middle, edge = ("2" if donut else '""'), _pick(rng, ("NA", '"white"', '"black"'))
+    parts = r_vector(names)
+    code = f"df <- data.frame(part = factor({parts}, levels = {parts}), share = {r_vector(shares)})\n"
+    middle, edge = ("2" if donut else '""'), pick(rng, ("NA", '"white"', '"black"'))
     code += (
         f"p <- ggplot(df, aes(x = {middle}, y = share, fill = part)) + "
         f'geom_col(width = 1, colour = {edge}) + coord_polar("y")'
@@ -158,18 +159,18 @@ def _scatter(rng: np.random.Generator) -> str:
     x, y = cloud(rng)
     k, n = x.shape
     code = (
-        f"df <- data.frame(x = {_r(np.round(x.ravel(), 3))}, y = {_r(np.round(y.ravel(), 3))}, "
-        f"group = rep({_r(list(GROUPS[:k]))}, each = {n}))\n"
+        f"df <- data.frame(x = {r_vector(np.round(x.ravel(), 3))}, y = {r_vector(np.round(y.ravel(), 3))}, "
+        f"group = rep({r_vector(list(GROUPS[:k]))}, each = {n}))\n"
     )
-    colour = "aes(colour = group), " if k > 1 else f"colour = {_pick(rng, ONE_COLOUR)}, "
-    shape = _pick(rng, ("16", "16", "1", "19", "17"))
+    colour = "aes(colour = group), " if k > 1 else f"colour = {pick(rng, ONE_COLOUR)}, "
+    shape = pick(rng, ("16", "16", "1", "19", "17"))
     code += (
         f"p <- ggplot(df, aes(x, y)) + geom_point({colour}shape = {shape}, size = {rng.uniform(1, 3):.1f}, "
-        f"alpha = {_pick(rng, ('1', '1', '0.6', '0.3'))})"
+        f"alpha = {pick(rng, ('1', '1', '0.6', '0.3'))})"
     )
     if rng.random() < 0.35:  # a fitted line with its gray confidence band, as textbooks draw it
-        method = _pick(rng, ('"lm"', '"lm"', '"loess"'))
-        band = _pick(rng, ("TRUE", "TRUE", "FALSE"))
+        method = pick(rng, ('"lm"', '"lm"', '"loess"'))
+        band = pick(rng, ("TRUE", "TRUE", "FALSE"))
         code += f" + geom_smooth(method = {method}, formula = y ~ x, se = {band})"
     return code + _look(rng, "colour", k)
 

@@ -22,7 +22,7 @@ import numpy as np
 
 # r_renderer: this file's folder is on the path
 import r_renderer
-from r_renderer import GROUPS, WORDS, _pick, _walks, bar_heights, body, cloud, sample, writers
+from r_renderer import GROUPS, WORDS, bar_heights, body, cloud, pick, random_walks, sample, writers
 
 #: colour sets: gnuplot's own line colours (most people keep them), a gray one for print, a few others
 COLOURS = (
@@ -43,14 +43,14 @@ def _data(name: str, columns: list[list]) -> str:
 
 def _look(rng: np.random.Generator, key: bool) -> str:
     """Words, key, grid, tics and colours: what every chart but the pie sets."""
-    title = _pick(rng, ("", "", f"{_pick(rng, WORDS)} by {_pick(rng, GROUPS).lower()}"))
-    xlabel, ylabel = _pick(rng, (*WORDS, "x", "")), _pick(rng, (*WORDS, "y", "f(x)", ""))
-    where = _pick(rng, ("top right", "top left", "bottom right", "outside right", "below"))
+    title = pick(rng, ("", "", f"{pick(rng, WORDS)} by {pick(rng, GROUPS).lower()}"))
+    xlabel, ylabel = pick(rng, (*WORDS, "x", "")), pick(rng, (*WORDS, "y", "f(x)", ""))
+    where = pick(rng, ("top right", "top left", "bottom right", "outside right", "below"))
     code = f'set title "{title}"\nset xlabel "{xlabel}"\nset ylabel "{ylabel}"\n'
     code += f"set key {where}{' box' if rng.random() < 0.3 else ''}\n" if key else "unset key\n"
     code += "set grid\n" if rng.random() < 0.35 else ""
-    code += _pick(rng, ("", "", "set border 3\nset tics nomirror\n", "set tics out\n"))
-    colours = _pick(rng, COLOURS)
+    code += pick(rng, ("", "", "set border 3\nset tics nomirror\n", "set tics out\n"))
+    colours = pick(rng, COLOURS)
     if colours:
         code += "".join(f'set linetype {i + 1} lc rgb "{c}"\n' for i, c in enumerate(colours))
     return code
@@ -58,11 +58,11 @@ def _look(rng: np.random.Generator, key: bool) -> str:
 
 def _bars(kind: str, rng: np.random.Generator) -> str:
     k, m, values, names = bar_heights(rng, single=0.6)
-    fill = _pick(rng, ("solid 0.8 border -1", "solid 1.0 noborder", "empty border -1", "pattern border -1"))
+    fill = pick(rng, ("solid 0.8 border -1", "solid 1.0 noborder", "empty border -1", "pattern border -1"))
     code = _data("bars", [names, *values]) + _look(rng, key=k > 1) + f"set style fill {fill}\n"
     code += "set yrange [0:*]\n" if kind == "bar" else "set xrange [0:*]\n"
     if kind == "bar":
-        layout = _pick(rng, ("clustered gap 1", "clustered gap 2", "rowstacked"))
+        layout = pick(rng, ("clustered gap 1", "clustered gap 2", "rowstacked"))
         code += f"set style data histograms\nset style histogram {layout}\n"
         code += f"set boxwidth {rng.uniform(0.6, 0.95):.2f}\n"
         series = [f'$bars using {s + 2}{":xtic(1)" if s == 0 else ""} title "{GROUPS[s]}"' for s in range(k)]
@@ -80,7 +80,7 @@ def _histogram(rng: np.random.Generator) -> str:
     values = sample(rng)
     counts, edges = np.histogram(values, bins=int(rng.integers(8, 40)))
     centres = (edges[:-1] + edges[1:]) / 2
-    fill = _pick(rng, ("empty border -1", "empty border -1", "solid 0.5 border -1", "solid 1.0 noborder"))
+    fill = pick(rng, ("empty border -1", "empty border -1", "solid 0.5 border -1", "solid 1.0 noborder"))
     code = _data("bins", [list(centres), list(counts)]) + _look(rng, key=False)
     code += f"set style fill {fill}\nset boxwidth {np.diff(edges)[0]:.4g}\nset yrange [0:*]\n"
     return code + "plot $bins using 1:2 with boxes lt 1\n"
@@ -88,14 +88,14 @@ def _histogram(rng: np.random.Generator) -> str:
 
 def _lines(kind: str, rng: np.random.Generator) -> str:
     k, m = int(rng.choice([1, 1, 2, 3, 4])), int(rng.integers(8, 80))
-    values = np.round(_walks(rng, k, m, positive=kind == "area"), 2)
+    values = np.round(random_walks(rng, k, m, positive=kind == "area"), 2)
     x = list(int(rng.integers(1950, 2010)) + np.arange(m))
     code = _data("series", [x, *values]) + _look(rng, key=k > 1)
     if kind == "area":
         code += f"set style fill transparent solid {rng.uniform(0.35, 0.9):.2f}\nset yrange [0:*]\n"
         series = [f'$series using 1:{s + 2} with filledcurves x1 title "{GROUPS[s]}"' for s in range(k)]
         return code + "plot " + ", ".join(series) + "\n"
-    style = _pick(rng, ("lines", "lines", "linespoints", "steps"))
+    style = pick(rng, ("lines", "lines", "linespoints", "steps"))
     width = rng.uniform(1, 3)
     series = [f'$series using 1:{s + 2} with {style} lw {width:.1f} title "{GROUPS[s]}"' for s in range(k)]
     return code + "plot " + ", ".join(series) + "\n"
@@ -108,13 +108,13 @@ def _pie(rng: np.random.Generator) -> str:
     starts = np.r_[0, ends[:-1]]
     names = [GROUPS[j] for j in range(m)]
     code = _data("slices", [names, list(starts), list(ends), list(range(1, m + 1))])
-    colours = _pick(rng, COLOURS[:3] + COLOURS[4:]) or COLOURS[2]
+    colours = pick(rng, COLOURS[:3] + COLOURS[4:]) or COLOURS[2]
     code += "".join(f'set linetype {i + 1} lc rgb "{c}"\n' for i, c in enumerate(colours))
     code += "unset border\nunset tics\nset size ratio -1\nset xrange [-1.5:1.5]\nset yrange [-1.25:1.25]\n"
-    edge = _pick(rng, ("-1", 'rgb "white"'))
+    edge = pick(rng, ("-1", 'rgb "white"'))
     code += f"set style fill solid 1.0 border {edge}\n"
-    title = _pick(rng, ("", f"Share by {_pick(rng, GROUPS).lower()}"))
-    code += f'set title "{title}"\nset key {_pick(rng, ("outside right", "off"))}\n'
+    title = pick(rng, ("", f"Share by {pick(rng, GROUPS).lower()}"))
+    code += f'set title "{title}"\nset key {pick(rng, ("outside right", "off"))}\n'
     labels = ""
     if rng.random() < 0.6:  # names beside the slices
         labels = (
@@ -128,7 +128,7 @@ def _scatter(rng: np.random.Generator) -> str:
     k = len(x)
     code = _data("points", [list(x.ravel()), list(y.ravel()), list(np.repeat(np.arange(k), x.shape[1]))])
     code += _look(rng, key=k > 1)
-    point = int(_pick(rng, (7, 7, 6, 1, 2, 5)))  # filled and open circles, crosses, squares
+    point = int(pick(rng, (7, 7, 6, 1, 2, 5)))  # filled and open circles, crosses, squares
     size = rng.uniform(0.4, 1.2)
     series = [
         f'$points using 1:($3 == {g} ? $2 : NaN) with points pt {point} ps {size:.2f} title "{GROUPS[g]}"'
@@ -146,7 +146,7 @@ WRITERS = writers(_bars, _histogram, _lines, _pie, _scatter)  # gnuplot
 def chart_script(kind: str, rng: np.random.Generator, file: Path) -> str:
     """The gnuplot commands that draw one chart of ``kind`` with random data and look into ``file``."""
     width, height = int(rng.integers(380, 900)), int(rng.integers(300, 700))
-    font = f"{_pick(rng, ('Sans', 'Sans', 'Serif'))},{int(rng.integers(8, 14))}"
+    font = f"{pick(rng, ('Sans', 'Sans', 'Serif'))},{int(rng.integers(8, 14))}"
     device = f'reset\nset terminal pngcairo size {width},{height} font "{font}"\nset output "{file}"\n'
     return f"{device}{body(kind, rng, WRITERS)}unset output\n"
 

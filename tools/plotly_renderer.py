@@ -26,7 +26,7 @@ import numpy as np
 
 # r_renderer: this file's folder is on the path
 import r_renderer
-from r_renderer import GROUPS, WORDS, _pick, _walks, bar_heights, body, cloud, sample, writers
+from r_renderer import GROUPS, WORDS, bar_heights, body, cloud, pick, random_walks, sample, writers
 
 #: Plotly's templates: its default (most pages keep it) and the others it ships
 TEMPLATES = (
@@ -55,20 +55,20 @@ COLOURS = (
 
 def _words(rng: np.random.Generator, key: bool) -> dict:
     """The layout every chart but the pie shares: title, axis titles, legend, grid lines, colours."""
-    title = _pick(rng, ("", f"{_pick(rng, WORDS)} by {_pick(rng, GROUPS).lower()}", _pick(rng, WORDS)))
+    title = pick(rng, ("", f"{pick(rng, WORDS)} by {pick(rng, GROUPS).lower()}", pick(rng, WORDS)))
     layout = dict(
         title=dict(text=title),
-        xaxis=dict(title=dict(text=_pick(rng, (*WORDS, "", "Date", "Year")))),
-        yaxis=dict(title=dict(text=_pick(rng, (*WORDS, "", "Value", "Count")))),
+        xaxis=dict(title=dict(text=pick(rng, (*WORDS, "", "Date", "Year")))),
+        yaxis=dict(title=dict(text=pick(rng, (*WORDS, "", "Value", "Count")))),
         showlegend=key,
     )
     if key and rng.random() < 0.4:  # a legend above or below the plot instead of at the right
-        layout["legend"] = dict(orientation="h", y=_pick(rng, (1.08, -0.25)), x=0)
+        layout["legend"] = dict(orientation="h", y=pick(rng, (1.08, -0.25)), x=0)
     if rng.random() < 0.2:
         layout["xaxis"]["showgrid"] = False
     if rng.random() < 0.15:
         layout["yaxis"]["showgrid"] = False
-    colours = _pick(rng, COLOURS)
+    colours = pick(rng, COLOURS)
     if colours:
         layout["colorway"] = list(colours)
     return layout
@@ -83,9 +83,9 @@ def _bars(kind: str, rng: np.random.Generator) -> dict:
         trace = dict(type="bar", name=GROUPS[i], orientation="h" if horizontal else "v")
         trace |= dict(x=list(values[i]), y=names) if horizontal else dict(x=names, y=list(values[i]))
         if labels:
-            trace |= dict(text=[f"{v:.0f}" for v in values[i]], textposition=_pick(rng, ("auto", "outside")))
+            trace |= dict(text=[f"{v:.0f}" for v in values[i]], textposition=pick(rng, ("auto", "outside")))
         data.append(trace)
-    layout = _words(rng, key=k > 1) | dict(barmode=_pick(rng, ("group", "group", "stack")))
+    layout = _words(rng, key=k > 1) | dict(barmode=pick(rng, ("group", "group", "stack")))
     layout["bargap"] = round(float(rng.uniform(0.1, 0.4)), 2)
     return dict(data=data, layout=layout)
 
@@ -95,19 +95,19 @@ def _histogram(rng: np.random.Generator) -> dict:
     if rng.random() < 0.6:
         trace["nbinsx"] = int(rng.integers(8, 50))
     if rng.random() < 0.3:  # outlined bars
-        trace["marker"] = dict(line=dict(width=1, color=_pick(rng, ("white", "black", "#444"))))
+        trace["marker"] = dict(line=dict(width=1, color=pick(rng, ("white", "black", "#444"))))
     layout = _words(rng, key=False)
-    layout["bargap"] = _pick(rng, (0, 0, 0, 0.05, 0.1))  # Plotly's bars touch unless a gap is asked for
+    layout["bargap"] = pick(rng, (0, 0, 0, 0.05, 0.1))  # Plotly's bars touch unless a gap is asked for
     return dict(data=[trace], layout=layout)
 
 
 def _lines(kind: str, rng: np.random.Generator) -> dict:
     k, m = int(rng.choice([1, 1, 1, 2, 3, 4])), int(rng.integers(8, 80))
-    values = np.round(_walks(rng, k, m, positive=kind == "area"), 2)
+    values = np.round(random_walks(rng, k, m, positive=kind == "area"), 2)
     start = int(rng.integers(1950, 2010)) if rng.random() < 0.5 else 0
     x = list(range(start, start + m))
-    mode = _pick(rng, ("lines", "lines", "lines", "lines+markers"))
-    shape = _pick(rng, ("linear", "linear", "linear", "spline", "hv"))  # straight, smooth, steps
+    mode = pick(rng, ("lines", "lines", "lines", "lines+markers"))
+    shape = pick(rng, ("linear", "linear", "linear", "spline", "hv"))  # straight, smooth, steps
     data = []
     for i in range(k):
         trace = dict(
@@ -125,14 +125,14 @@ def _pie(rng: np.random.Generator) -> dict:
     m = int(rng.integers(2, 9))
     shares = np.round(rng.dirichlet(np.ones(m) * rng.uniform(0.7, 3)) * 100, 1)
     trace = dict(
-        type="pie", labels=[_pick(rng, (GROUPS[j], f"Group {j + 1}")) for j in range(m)], values=list(shares)
+        type="pie", labels=[pick(rng, (GROUPS[j], f"Group {j + 1}")) for j in range(m)], values=list(shares)
     )
-    trace["hole"] = _pick(rng, (0, 0, 0, 0.3, 0.5))  # a donut one time in four
-    trace["textinfo"] = _pick(rng, ("percent", "percent", "label+percent", "value", "none"))
+    trace["hole"] = pick(rng, (0, 0, 0, 0.3, 0.5))  # a donut one time in four
+    trace["textinfo"] = pick(rng, ("percent", "percent", "label+percent", "value", "none"))
     if rng.random() < 0.2:  # one slice pulled out
         trace["pull"] = [0.1 if j == 0 else 0 for j in range(m)]
-    title = _pick(rng, ("", "", f"Share by {_pick(rng, GROUPS).lower()}"))
-    colours = _pick(rng, COLOURS)
+    title = pick(rng, ("", "", f"Share by {pick(rng, GROUPS).lower()}"))
+    colours = pick(rng, COLOURS)
     layout = dict(title=dict(text=title), showlegend=bool(rng.random() < 0.8))
     if colours:
         layout["colorway"] = list(colours)
@@ -143,7 +143,7 @@ def _scatter(rng: np.random.Generator) -> dict:
     x, y = cloud(rng)
     k = len(x)
     size = float(np.round(rng.uniform(4, 11), 1))
-    opacity = _pick(rng, (1, 1, 0.7, 0.5))
+    opacity = pick(rng, (1, 1, 0.7, 0.5))
     data = [
         dict(
             type="scatter",
@@ -175,7 +175,7 @@ def chart_script(kind: str, rng: np.random.Generator, file: Path) -> str:
     """The Python lines that draw one chart of ``kind`` with random data and look into ``file``."""
     figure = body(kind, rng, WRITERS)
     figure["layout"] |= dict(
-        template=_pick(rng, TEMPLATES),
+        template=pick(rng, TEMPLATES),
         width=int(rng.integers(380, 900)),
         height=int(rng.integers(300, 700)),
         font=dict(size=int(rng.integers(10, 15))),

@@ -21,9 +21,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from second_renderer import TYPES  # the classifier's seven types (this file's folder is on the path)
@@ -50,7 +51,7 @@ ONE_COLOUR = tuple(
 
 def _colours(rng: np.random.Generator, distinct: bool) -> str:
     """R code for the marks' colours; ``distinct``: one colour per slice or series, as the marks need."""
-    return _pick(rng, PALETTES if distinct else PALETTES + ONE_COLOUR)
+    return pick(rng, PALETTES if distinct else PALETTES + ONE_COLOUR)
 
 
 SYMBOLS = ("1", "1", "16", "19", "20", "4", "21", "3")  # pch: open circles most, as R's default
@@ -64,14 +65,18 @@ NAMES = (
 PIE_DEFAULT = '"white", "lightblue", "mistyrose", "lightcyan", "lavender", "cornsilk"'  # pie()'s own colours
 
 
-def _r(values) -> str:
+T = TypeVar("T")
+
+
+def r_vector(values) -> str:
     """R's ``c(...)`` of numbers or words."""
     if all(isinstance(v, str) for v in values):
         return "c(" + ", ".join(f'"{v}"' for v in values) + ")"
     return "c(" + ", ".join(f"{float(v):.4g}" for v in values) + ")"
 
 
-def _pick(rng: np.random.Generator, seq):
+def pick(rng: np.random.Generator, seq: Sequence[T]) -> T:
+    """One of ``seq``, drawn with ``rng``."""
     return seq[int(rng.integers(len(seq)))]
 
 
@@ -79,8 +84,8 @@ def _device(rng: np.random.Generator, file: Path) -> str:
     """Open a PNG of a figure's usual sizes and set the margins, text size, font and box R draws with."""
     width, height = int(rng.integers(380, 900)), int(rng.integers(300, 700))
     res = int(rng.choice([72, 72, 96, 110]))  # the text's size in pixels follows the resolution
-    family = _pick(rng, ("sans", "sans", "sans", "serif"))
-    box = _pick(rng, ("o", "o", "o", "l", "n"))
+    family = pick(rng, ("sans", "sans", "sans", "serif"))
+    box = pick(rng, ("o", "o", "o", "l", "n"))
     orientation = int(rng.choice([0, 0, 1]))  # las: axis numbers parallel to the axis, or all horizontal
     margins = f"c({rng.uniform(3.5, 5.5):.1f}, {rng.uniform(3.5, 5):.1f}, {rng.uniform(1, 4.5):.1f}, 1.5)"
     return (
@@ -92,12 +97,12 @@ def _device(rng: np.random.Generator, file: Path) -> str:
 
 def _words(rng: np.random.Generator, default_title: str = "") -> str:
     """``main``, ``xlab`` and ``ylab`` arguments: a title half the time, axis words most of the time."""
-    title = _pick(rng, (default_title, f"{_pick(rng, WORDS)} by {_pick(rng, GROUPS).lower()}", ""))
-    xlab, ylab = _pick(rng, (*WORDS, "", "x")), _pick(rng, (*WORDS, "", "y", "Frequency"))
+    title = pick(rng, (default_title, f"{pick(rng, WORDS)} by {pick(rng, GROUPS).lower()}", ""))
+    xlab, ylab = pick(rng, (*WORDS, "", "x")), pick(rng, (*WORDS, "", "y", "Frequency"))
     return f'main = "{title}", xlab = "{xlab}", ylab = "{ylab}"'
 
 
-def _walks(rng: np.random.Generator, k: int, m: int, positive: bool) -> np.ndarray:
+def random_walks(rng: np.random.Generator, k: int, m: int, positive: bool) -> np.ndarray:
     """``k`` random walks of ``m`` values (shifted above zero where a chart needs it)."""
     walks = np.cumsum(rng.normal(0, rng.uniform(1, 6), size=(k, m)), axis=1) + rng.uniform(10, 60, (k, 1))
     return walks - min(0.0, walks.min()) + rng.uniform(1, 5) if positive else walks
@@ -107,14 +112,14 @@ def bar_heights(rng: np.random.Generator, single: float) -> tuple[int, int, np.n
     """A bar chart's data: ``(series, bars, heights, names)``, one series with probability ``single``."""
     k = 1 if rng.random() < single else int(rng.integers(2, 4))
     m = int(rng.integers(3, 11)) if k == 1 else int(rng.integers(3, 7))
-    values = np.round(_walks(rng, k, m, positive=True), 1)
-    return k, m, values, list(_pick(rng, NAMES)[:m])
+    values = np.round(random_walks(rng, k, m, positive=True), 1)
+    return k, m, values, list(pick(rng, NAMES)[:m])
 
 
 def sample(rng: np.random.Generator) -> np.ndarray:
     """A histogram's values: 60 to 1,500 of a normal, skewed, uniform or two-peaked sample."""
     n = int(rng.integers(60, 1500))
-    shape = _pick(rng, ("normal", "gamma", "uniform", "bimodal"))
+    shape = pick(rng, ("normal", "gamma", "uniform", "bimodal"))
     return {
         "normal": lambda: rng.normal(rng.uniform(-50, 100), rng.uniform(1, 20), n),
         "gamma": lambda: rng.gamma(rng.uniform(1.2, 6), rng.uniform(1, 10), n),
@@ -135,9 +140,9 @@ def _legend(rng: np.random.Generator, k: int, how: str) -> str:
     """A legend for ``k`` series (``how``: ``fill = cols`` or ``col = cols, lty = 1`` ...), on most charts."""
     if k < 2 or rng.random() < 0.25:
         return ""
-    where = _pick(rng, ("topright", "topleft", "bottomright", "top", "right"))
-    frame = _pick(rng, ("o", "o", "n"))
-    return f'legend("{where}", legend = {_r(list(GROUPS[:k]))}, {how}, bty = "{frame}", cex = 0.8)\n'
+    where = pick(rng, ("topright", "topleft", "bottomright", "top", "right"))
+    frame = pick(rng, ("o", "o", "n"))
+    return f'legend("{where}", legend = {r_vector(list(GROUPS[:k]))}, {how}, bty = "{frame}", cex = 0.8)\n'
 
 
 def _bars(kind: str, rng: np.random.Generator) -> str:
@@ -145,19 +150,19 @@ def _bars(kind: str, rng: np.random.Generator) -> str:
     horizontal = kind == "hbar"
     options = dict(
         col="cols",
-        beside=_pick(rng, ("TRUE", "TRUE", "FALSE")),
+        beside=pick(rng, ("TRUE", "TRUE", "FALSE")),
         horiz="TRUE" if horizontal else "FALSE",
-        space=_pick(rng, ("NULL", "0.2", "0.5", "1")),
-        border=_pick(rng, BORDERS),
+        space=pick(rng, ("NULL", "0.2", "0.5", "1")),
+        border=pick(rng, BORDERS),
     )
     if rng.random() < 0.15:  # hatching instead of a fill, as in printed books
         options["density"] = str(int(rng.integers(8, 25)))
     arguments = ", ".join(f"{name} = {value}" for name, value in options.items())
     code = (
-        f"n <- {k if k > 1 else m}\nheights <- matrix({_r(values.ravel())}, nrow = {k}, byrow = TRUE)\n"
+        f"n <- {k if k > 1 else m}\nheights <- matrix({r_vector(values.ravel())}, nrow = {k}, byrow = TRUE)\n"
         f"cols <- {_colours(rng, distinct=k > 1)}\n"
-        f"mids <- barplot({'heights' if k > 1 else 'heights[1, ]'}, names.arg = {_r(names)}, {arguments}, "
-        f"{_words(rng)})\n"
+        f"mids <- barplot({'heights' if k > 1 else 'heights[1, ]'}, names.arg = {r_vector(names)}, "
+        f"{arguments}, {_words(rng)})\n"
     )
     if k == 1 and rng.random() < 0.2:  # the values written at the bars' ends
         where = "y = mids, x = heights[1, ], pos = 4" if horizontal else "x = mids, y = heights[1, ], pos = 3"
@@ -172,16 +177,16 @@ def _bars(kind: str, rng: np.random.Generator) -> str:
 def _histogram(rng: np.random.Generator) -> str:
     data = sample(rng)
     density = rng.random() < 0.25  # a density curve over the bars, as textbooks often draw
-    fill = _pick(rng, ('rep("white", n)', _colours(rng, distinct=False)))  # white: R's default until 4.0
-    outline = 'par("fg")' if "white" in fill else _pick(rng, BORDERS[:2] + BORDERS[3:])  # bars stay seen
-    breaks = _pick(rng, ('"Sturges"', '"Sturges"', str(int(rng.integers(5, 40))), '"FD"'))
+    fill = pick(rng, ('rep("white", n)', _colours(rng, distinct=False)))  # white: R's default until 4.0
+    outline = 'par("fg")' if "white" in fill else pick(rng, BORDERS[:2] + BORDERS[3:])  # bars stay seen
+    breaks = pick(rng, ('"Sturges"', '"Sturges"', str(int(rng.integers(5, 40))), '"FD"'))
     code = (
-        f"x <- {_r(np.round(data, 2))}\nn <- 1\n"
+        f"x <- {r_vector(np.round(data, 2))}\nn <- 1\n"
         f"hist(x, breaks = {breaks}, col = {fill}, freq = {'FALSE' if density else 'TRUE'}, "
         f"border = {outline}, {_words(rng, default_title='Histogram of x')})\n"
     )
     if density:
-        code += f"lines(density(x), lwd = {rng.uniform(1, 3):.1f}, col = {_pick(rng, ('1', '2', '4'))})\n"
+        code += f"lines(density(x), lwd = {rng.uniform(1, 3):.1f}, col = {pick(rng, ('1', '2', '4'))})\n"
     if rng.random() < 0.15:
         code += "rug(x)\n"
     if rng.random() < 0.1:
@@ -191,9 +196,9 @@ def _histogram(rng: np.random.Generator) -> str:
 
 def _lines(kind: str, rng: np.random.Generator) -> str:
     k, m = int(rng.choice([1, 1, 1, 2, 3, 4])), int(rng.integers(8, 80))
-    values = np.round(_walks(rng, k, m, positive=kind == "area"), 2)
+    values = np.round(random_walks(rng, k, m, positive=kind == "area"), 2)
     x = f"{int(rng.integers(1950, 2010))} + 0:{m - 1}" if rng.random() < 0.5 else f"1:{m}"
-    code = f"n <- {k}\nx <- {x}\ny <- matrix({_r(values.ravel())}, nrow = {k}, byrow = TRUE)\n"
+    code = f"n <- {k}\nx <- {x}\ny <- matrix({r_vector(values.ravel())}, nrow = {k}, byrow = TRUE)\n"
     code += (
         f"cols <- {_colours(rng, distinct=kind == 'area' and k > 1)}\nif (is.null(cols)) cols <- rep(1, n)\n"
     )
@@ -207,11 +212,11 @@ def _lines(kind: str, rng: np.random.Generator) -> str:
         code += (
             "for (i in n:1) polygon(c(x[1], x, x[length(x)]), c(0, y[i, ], 0), "
             f"col = adjustcolor(cols[i], {rng.uniform(0.4, 1):.2f}), border = "
-            f"{_pick(rng, ('cols[i]', 'NA', '1'))})\n"
+            f"{pick(rng, ('cols[i]', 'NA', '1'))})\n"
         )
         return code + _legend(rng, k, "fill = cols")
-    style = _pick(rng, ("l", "l", "l", "b", "o", "s"))  # lines, with points, or steps
-    dashes, points = _pick(rng, ("1", "1:n")), _pick(rng, ("1", "16", "1:n"))
+    style = pick(rng, ("l", "l", "l", "b", "o", "s"))  # lines, with points, or steps
+    dashes, points = pick(rng, ("1", "1:n")), pick(rng, ("1", "16", "1:n"))
     code += f'matplot(x, t(y), type = "{style}", lty = {dashes}, pch = {points}, '
     code += f"lwd = {rng.uniform(1, 3):.1f}, col = cols, {_words(rng)})\n"
     if rng.random() < 0.25:
@@ -224,22 +229,22 @@ def _lines(kind: str, rng: np.random.Generator) -> str:
 def _pie(rng: np.random.Generator) -> str:
     m = int(rng.integers(2, 9))
     shares = np.round(rng.dirichlet(np.ones(m) * rng.uniform(0.7, 3)) * 100, 1)
-    names = [_pick(rng, (GROUPS[j], f"Group {j + 1}", f"{GROUPS[j]} ({shares[j]:.0f}%)")) for j in range(m)]
+    names = [pick(rng, (GROUPS[j], f"Group {j + 1}", f"{GROUPS[j]} ({shares[j]:.0f}%)")) for j in range(m)]
     labelled = rng.random() < 0.85  # else a legend names the slices
-    title = _pick(rng, ("", "", f"Share by {_pick(rng, GROUPS).lower()}"))
-    border = _pick(rng, ("NULL", "NULL", '"white"'))
+    title = pick(rng, ("", "", f"Share by {pick(rng, GROUPS).lower()}"))
+    border = pick(rng, ("NULL", "NULL", '"white"'))
     blank = 'rep("", n)'
     code = (
-        f"n <- {m}\nshares <- {_r(shares)}\ncols <- {_colours(rng, distinct=True)}\n"
+        f"n <- {m}\nshares <- {r_vector(shares)}\ncols <- {_colours(rng, distinct=True)}\n"
         f"if (is.null(cols)) cols <- rep_len(c({PIE_DEFAULT}), n)\n"
-        f"pie(shares, labels = {_r(names) if labelled else blank}, col = cols, "
-        f"clockwise = {_pick(rng, ('TRUE', 'FALSE'))}, "
-        f"{_pick(rng, ('', 'init.angle = 90, ', 'init.angle = 0, '))}"
+        f"pie(shares, labels = {r_vector(names) if labelled else blank}, col = cols, "
+        f"clockwise = {pick(rng, ('TRUE', 'FALSE'))}, "
+        f"{pick(rng, ('', 'init.angle = 90, ', 'init.angle = 0, '))}"
         f'radius = {rng.uniform(0.7, 1):.2f}, border = {border}, main = "{title}")\n'
     )
     if not labelled:
-        frame = _pick(rng, ("o", "n"))
-        code += f'legend("topright", legend = {_r(names)}, fill = cols, bty = "{frame}", cex = 0.8)\n'
+        frame = pick(rng, ("o", "n"))
+        code += f'legend("topright", legend = {r_vector(names)}, fill = cols, bty = "{frame}", cex = 0.8)\n'
     return code
 
 
@@ -247,10 +252,10 @@ def _scatter(rng: np.random.Generator) -> str:
     x, y = cloud(rng)
     k = len(x)
     code = (
-        f"n <- {k}\nx <- matrix({_r(np.round(x.ravel(), 3))}, nrow = n)\n"
-        f"y <- matrix({_r(np.round(y.ravel(), 3))}, nrow = n)\n"
+        f"n <- {k}\nx <- matrix({r_vector(np.round(x.ravel(), 3))}, nrow = n)\n"
+        f"y <- matrix({r_vector(np.round(y.ravel(), 3))}, nrow = n)\n"
         f"cols <- {_colours(rng, distinct=False)}\nif (is.null(cols)) cols <- rep(1, n)\n"
-        f"plot(x[1, ], y[1, ], xlim = range(x), ylim = range(y), pch = {_pick(rng, SYMBOLS)}, "
+        f"plot(x[1, ], y[1, ], xlim = range(x), ylim = range(y), pch = {pick(rng, SYMBOLS)}, "
         f"col = cols[1], cex = {rng.uniform(0.7, 1.4):.2f}, {_words(rng)})\n"
         "if (n > 1) for (i in 2:n) points(x[i, ], y[i, ], pch = i, col = cols[i])\n"
     )
