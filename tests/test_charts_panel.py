@@ -165,3 +165,19 @@ def test_a_tiny_or_thin_picture_is_read_whole(tmp_path, shape):
     file = tmp_path / "thin.png"
     Image.fromarray(levels).save(file)
     assert real.prepare_to_classify(file, 64).shape == (64, 64)
+
+
+@pytest.mark.parametrize("scale", [0.5, 0.4])
+def test_a_shrunk_screenshot_s_chart_is_found_at_twice_its_size(scale):
+    """Shrunk, the sheet's rows are under 8 px apart and its lines fade: the first search finds nothing."""
+    page = Image.fromarray(_sheet_with_chart(size=(300, 840), box=(62, 222, 240, 720)))
+    small = np.asarray(page.resize((round(840 * scale), round(300 * scale)), Image.Resampling.LANCZOS))
+    assert panel._sheet_chart(small) is None, "the third version's search alone"
+    top, bottom, left, right = panel.sheet_chart(small)
+    assert abs(left - 240 * scale) <= 2 and abs(right - 720 * scale) <= 2, (left, right)
+    assert abs(top - 62 * scale) <= 4 and abs(bottom - 222 * scale) <= 4, (top, bottom)
+
+
+def test_a_shrunk_sheet_alone_is_left_alone():
+    page = Image.fromarray(_sheet_with_chart(box=(0, 0, 0, 0), size=(300, 840)))
+    assert panel.sheet_chart(np.asarray(page.resize((420, 150), Image.Resampling.LANCZOS))) is None

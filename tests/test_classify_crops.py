@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 from helpers import TOOLS, load_script
 from PIL import Image
 
@@ -26,3 +27,19 @@ def test_a_set_is_read_both_ways_and_recorded(tmp_path, monkeypatch):
     version = crops.charts.panel.SHEET_CHART_VERSION
     assert facts == ("two bar charts", 2, 1, version), "two pictures, the one in a sheet cropped"
     assert 0 <= record["before"] <= 1 and 0 <= record["after"] <= 1 and 0 <= record["answers_changed"] <= 2
+
+
+def test_a_set_can_be_read_shrunk_and_the_shrink_is_recorded(tmp_path, monkeypatch):
+    folder = tmp_path / "charts" / "bar"
+    folder.mkdir(parents=True)
+    chart = np.full((200, 300), 255, np.uint8)
+    chart[60:180, 40:60] = chart[90:180, 120:140] = 40  # two bars
+    Image.fromarray(chart).save(folder / "bars.png")
+    monkeypatch.setattr(crops, "RECORDS", tmp_path / "sheet_crop.jsonl")
+    assert crops.main([f"{tmp_path / 'charts'}=a bar chart", "--shrink", "0.5"]) == 0
+    record = json.loads((tmp_path / "sheet_crop.jsonl").read_text())
+    assert (record["n"], record["shrink"], record["cropped"]) == (1, 0.5, 0)
+    picture, _, _ = crops.both_ways(folder / "bars.png", 0.5)
+    assert picture.shape == (64, 64)
+    with pytest.raises(SystemExit):
+        crops.main([f"{tmp_path / 'charts'}=a bar chart", "--shrink", "2"])

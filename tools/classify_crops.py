@@ -6,11 +6,12 @@ page. This tool reads each set twice, as classify did before the sheet crop (the
 it reads now, and records both scores, how many pictures the sheet crop cropped and how many answers
 changed, in ``benchmarks/results/sheet_crop.jsonl`` (notebook 08 reads it).
 
-    python tools/classify_crops.py FOLDER="how it was drawn" [FOLDER="..." ...]
+    python tools/classify_crops.py FOLDER="how it was drawn" [FOLDER="..." ...] [--shrink 0.5]
     python tools/classify_crops.py real:vega-lite="vega-lite (choose half)"   # a choose half, its known types
 
 A folder holds ``<type>/*.png``, as the drawing tools write it; ``real:SOURCE`` is a real-chart source's
-choose half (never its confirm half).
+choose half (never its confirm half). ``--shrink F`` reads every picture shrunk to ``F`` of its width and
+height first (Pillow's Lanczos filter, as a picture scaled down for a web page or a document).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from dvdl_helpers import charts, device, env, imageprep, paths
 
@@ -37,19 +39,24 @@ def labelled(where: str) -> tuple[list[Path], np.ndarray]:
     return files, np.array([file.parent.name for file in files])
 
 
-def both_ways(path: Path) -> tuple[np.ndarray, np.ndarray, bool]:
+def both_ways(path: Path, shrink: float = 1.0) -> tuple[np.ndarray, np.ndarray, bool]:
     """A picture prepared as classify read it before the sheet crop (the dark panel only) and as it reads
-    it now (``charts.prepare_to_classify``), and whether the sheet crop cropped it; the file read once."""
+    it now (``charts.prepare_to_classify``), and whether the sheet crop cropped it; the file read once.
+
+    ``shrink``: the picture's width and height are first scaled by it (Lanczos)."""
     picture = imageprep.prepare_image(path, gray=True)
+    if shrink != 1.0:
+        size = (max(1, round(picture.width * shrink)), max(1, round(picture.height * shrink)))
+        picture = picture.resize(size, Image.Resampling.LANCZOS)
     in_sheet = charts.crop_to_chart(picture, dark=False)
     before, after = (charts.crop_to_chart(p, sheet=False) for p in (picture, in_sheet))
     return charts.prepare_chart(before), charts.prepare_chart(after), in_sheet is not picture
 
 
-def measure(where: str, drawn: str, model) -> dict:
+def measure(where: str, drawn: str, model, shrink: float = 1.0) -> dict:
     """One set's record: the balanced accuracy before and after, pictures cropped, answers changed."""
     files, truth = labelled(where)
-    before, after, cropped = zip(*map(both_ways, files), strict=True)
+    before, after, cropped = zip(*(both_ways(file, shrink) for file in files), strict=True)
     types = np.array(sorted(charts.CHART_TYPES))
     answers = {
         name: types[charts.type_probabilities(model, np.stack(images)).argmax(axis=1)]
@@ -64,6 +71,7 @@ def measure(where: str, drawn: str, model) -> dict:
         after=round(charts.balanced_accuracy(truth, answers["after"]), 3),
         cropped=sum(cropped),
         answers_changed=int((answers["before"] != answers["after"]).sum()),
+        **({"shrink": shrink} if shrink != 1.0 else {}),
         version=VERSION,
         cpu=device.cpu_name(),
     )
@@ -71,8 +79,13 @@ def measure(where: str, drawn: str, model) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Measure and record each ``FOLDER=how it was drawn`` given (see the module's docstring)."""
-    sets = argv if argv is not None else sys.argv[1:]
-    if not sets or any("=" not in spec for spec in sets):
+    sets = list(argv if argv is not None else sys.argv[1:])
+    shrink = 1.0
+    if "--shrink" in sets:
+        at = sets.index("--shrink")
+        shrink = float(sets[at + 1]) if at + 1 < len(sets) else 0.0
+        del sets[at : at + 2]
+    if not sets or any("=" not in spec for spec in sets) or not 0.0 < shrink <= 1.0:
         sys.exit(__doc__)
     env.quiet_tensorflow()
     import keras
@@ -80,12 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     model = keras.models.load_model(charts.shipped.MODEL, compile=False)
     for spec in sets:
         where, drawn = spec.split("=", 1)
-        record = measure(where, drawn, model)
+        record = measure(where, drawn, model, shrink)
         RECORDS.parent.mkdir(parents=True, exist_ok=True)
         with RECORDS.open("a") as file:
             file.write(json.dumps(record) + "\n")
         print(
-            f"{drawn}: {record['before']:.3f} -> {record['after']:.3f}, {record['cropped']} cropped",
+            f"{drawn}{f' shrunk to {shrink:.0%}' if shrink != 1.0 else ''}: "
+            f"{record['before']:.3f} -> {record['after']:.3f}, {record['cropped']} cropped",
             flush=True,
         )
     return 0

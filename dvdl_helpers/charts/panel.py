@@ -28,8 +28,10 @@ __all__ = ["DARK", "SHEET_CHART_VERSION", "border_level", "dark_panel", "sheet_c
 DARK = 100  # gray level below which a pixel counts as dark
 
 #: :func:`sheet_chart`'s version, recorded with every measurement of classify: 1, 40 % paper inside the box;
-#: 2, paper inside three of its edges; 3, the paper's gray also one or two pixels in (a grid line as border)
-SHEET_CHART_VERSION = 3
+#: 2, paper inside three of its edges; 3, the paper's gray also one or two pixels in (a grid line as border);
+#: 4, a shrunk sheet (rows under 12 px apart) searched again at twice its size, for lines half as dark
+SHEET_CHART_VERSION = 4
+SHRUNK_CONTRAST = 15  # gray levels below the paper: a sheet's line after shrinking, half as dark as before
 
 
 def border_level(levels: np.ndarray) -> float:
@@ -71,6 +73,45 @@ def dark_panel(levels: np.ndarray) -> tuple[int, int, int, int] | None:
 def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     """``(top, bottom, left, right)`` of a chart pasted over a sheet's cells (2-D gray levels), or ``None``.
 
+    A sheet shrunk so that its rows are under 12 pixels apart (a screenshot scaled down for a page) is
+    searched again at twice its size, each pixel repeated, for lines half as dark (shrinking blends a thin
+    line with the paper around it), and the box found halved: see :func:`_sheet_chart` for the search.
+    """
+    box = _sheet_chart(levels)
+    if box is None and _shrunk_sheet(levels):
+        twice = _sheet_chart(np.repeat(np.repeat(levels, 2, axis=0), 2, axis=1), contrast=SHRUNK_CONTRAST)
+        if twice is not None:
+            top, bottom, left, right = twice
+            box = top // 2, (bottom + 1) // 2, left // 2, (right + 1) // 2
+    return box
+
+
+def _paper(levels: np.ndarray) -> float:
+    """The paper's gray: the border's, or one or two pixels in where lighter (a grid line as the border)."""
+    height, width = levels.shape
+    return max(border_level(levels[depth : height - depth, depth : width - depth]) for depth in range(3))
+
+
+def _shrunk_sheet(levels: np.ndarray) -> bool:
+    """Whether faint thin lines reaching the picture's edge are evenly spaced under 12 pixels apart."""
+    height, width = levels.shape
+    if min(height, width) < 16 or (paper := _paper(levels)) < 128:
+        return False
+    rows = _edge_rows(_thin_lines(levels < paper - SHRUNK_CONTRAST, clear=2), width)
+    spacing = _spacing(rows, shortest=4)
+    return spacing is not None and spacing < 12
+
+
+def _edge_rows(across: np.ndarray, width: int) -> np.ndarray:
+    """The centres of the thin horizontal lines that reach the left or right edge and run a fifth across."""
+    edge = max(8, width // 12)
+    reach = np.maximum(across[:, :edge].mean(axis=1), across[:, -edge:].mean(axis=1))
+    return _centres(np.flatnonzero((reach >= 0.8) & (across.mean(axis=1) >= 0.2)))
+
+
+def _sheet_chart(levels: np.ndarray, contrast: int = 30) -> tuple[int, int, int, int] | None:
+    """The chart over a sheet's cells at the picture's own size (:func:`sheet_chart`), or ``None``.
+
     The sheet's rows are thin lines reaching the picture's left or right edge, evenly spaced. Along each
     of them (and along the lines the chart hides, between two found ones), the chart is the long stretch
     where the line is missing; at least three lines must miss it with the same right edge and about the
@@ -79,19 +120,17 @@ def sheet_chart(levels: np.ndarray) -> tuple[int, int, int, int] | None:
     not flat, and mostly paper just inside at least three of its edges (a chart's margins; a bar or an
     area that hides the lines reaches the edges of its box). The paper is the border's gray, or the gray
     one or two pixels in where that is lighter: a picture cut at a cell boundary has a grid line as its
-    border.
+    border. A line is ``contrast`` gray levels darker than the paper, or more.
     """
     height, width = levels.shape
     if min(height, width) < 16:  # too small to hold a sheet's cells and a chart (and a strip 1-4 px thin)
         return None
-    paper = max(border_level(levels[depth : height - depth, depth : width - depth]) for depth in range(3))
+    paper = _paper(levels)
     if paper < 128:  # a dark picture: no sheet
         return None
-    line = levels < paper - 30
+    line = levels < paper - contrast
     across, down = _thin_lines(line), _thin_lines(line.T).T
-    edge = max(8, width // 12)
-    reach = np.maximum(across[:, :edge].mean(axis=1), across[:, -edge:].mean(axis=1))
-    rows = _centres(np.flatnonzero((reach >= 0.8) & (across.mean(axis=1) >= 0.2)))
+    rows = _edge_rows(across, width)
     spacing = _spacing(rows)
     if spacing is None:
         return None
@@ -129,15 +168,15 @@ def _paper_sides(paper: np.ndarray) -> int:
     return sum(strip.mean() >= 0.6 for strip in strips)
 
 
-def _thin_lines(line: np.ndarray) -> np.ndarray:
+def _thin_lines(line: np.ndarray, clear: int = 4) -> np.ndarray:
     """The pixels of thin horizontal lines in a mask of dark pixels (not of filled marks), long runs only.
 
-    A pixel counts when 4 pixels above and below it are not dark; breaks of a few pixels (a crossing
-    line, a letter) are closed, then runs under 24 pixels dropped: the sheet's lines run long, the marks
-    of a chart cross a line briefly.
+    A pixel counts when ``clear`` pixels above and below it are not dark; breaks of a few pixels (a
+    crossing line, a letter) are closed, then runs under 24 pixels dropped: the sheet's lines run long,
+    the marks of a chart cross a line briefly.
     """
-    padded = np.pad(line, ((4, 4), (0, 0)))
-    thin = ndimage.binary_closing(line & ~padded[:-8] & ~padded[8:], np.ones((1, 7), bool))
+    padded = np.pad(line, ((clear, clear), (0, 0)))
+    thin = ndimage.binary_closing(line & ~padded[: -2 * clear] & ~padded[2 * clear :], np.ones((1, 7), bool))
     runs, count = ndimage.label(thin, np.array([[0, 0, 0], [1, 1, 1], [0, 0, 0]]))
     lengths = ndimage.sum_labels(thin, runs, index=np.arange(1, count + 1))
     return np.isin(runs, 1 + np.flatnonzero(lengths >= 24))
@@ -151,10 +190,10 @@ def _centres(indices: np.ndarray) -> np.ndarray:
     return (np.r_[indices[0], indices[breaks + 1]] + np.r_[indices[breaks], indices[-1]]) // 2
 
 
-def _spacing(rows: np.ndarray, least: int = 5) -> float | None:
-    """The most common gap between lines (8 pixels or more), if at least ``least`` lines keep it."""
+def _spacing(rows: np.ndarray, least: int = 5, shortest: int = 8) -> float | None:
+    """The most common gap between lines (``shortest`` px or more), if at least ``least`` lines keep it."""
     gaps = np.diff(rows)
-    gaps = gaps[gaps >= 8]
+    gaps = gaps[gaps >= shortest]
     if len(gaps) < least - 1:
         return None
     alike = np.array([(np.abs(gaps - gap) <= 1).sum() for gap in gaps])
