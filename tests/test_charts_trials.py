@@ -52,3 +52,10 @@ def test_a_shipped_model_s_card_is_appended_and_found_by_its_recipe(tmp_path, mo
     assert charts.trials.shipped_card("v1") == {"recipe_name": "v1", "seed": 1}, "the last one that shipped"
     with pytest.raises(KeyError, match="v3"):
         charts.trials.shipped_card("v3")
+
+
+def test_the_shipped_recipe_is_read_from_the_shipped_card(monkeypatch):
+    monkeypatch.setattr(charts.shipped, "facts", lambda: {"recipe_name": "v99"})
+    assert charts.trials.shipped_recipe() == "v99"
+    monkeypatch.setattr(charts.shipped, "facts", lambda: {})  # a card written before cards named it
+    assert charts.trials.shipped_recipe() == charts.trials.SHIPPED_BEFORE

@@ -64,7 +64,7 @@ def measure(where: str, drawn: str, model, shrink: float = 1.0) -> dict:
     }
     return dict(
         model="shipped",
-        shipped_recipe=charts.CHOSEN_RECIPE,  # which recipe's start 0 shipped
+        shipped_recipe=charts.trials.shipped_recipe(),  # which recipe's start 0 shipped, by its card
         charts=drawn,
         n=len(files),
         before=round(charts.balanced_accuracy(truth, answers["before"]), 3),

@@ -214,7 +214,7 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
     score = charts.balanced_accuracy(truth, said)
     record = dict(
         model=paths.display_path(model) if model else "shipped",
-        **({} if model else {"shipped_recipe": charts.CHOSEN_RECIPE}),  # which recipe shipped (start 0)
+        **({} if model else {"shipped_recipe": charts.trials.shipped_recipe()}),  # by the shipped card
         charts=source or str(folder),
         n=len(files),
         balanced_accuracy=round(score, 3),

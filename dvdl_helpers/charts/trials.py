@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from .. import paths
+from . import shipped
 from .shipped import MODEL
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "recipe_and_start",
     "scores_by_start",
     "shipped_card",
+    "shipped_recipe",
     "start_of",
     "start_scores",
 ]
@@ -91,6 +93,11 @@ def start_scores(starts: dict[str, dict[str, dict]], recipe: str, key: str) -> l
 #: The recipe of the model that shipped when a line says ``"model": "shipped"`` without ``shipped_recipe``:
 #: every such line was written while the course shipped this recipe's start 0.
 SHIPPED_BEFORE = "v11-30-epochs"
+
+
+def shipped_recipe() -> str:
+    """The recipe of the model that ships now, as its card names it (a card without the name: v11's)."""
+    return shipped.facts().get("recipe_name", SHIPPED_BEFORE)
 
 
 def recipe_and_start(record: dict) -> tuple[str, str]:
