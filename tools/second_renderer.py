@@ -11,11 +11,12 @@ TensorFlow, training needs the course's environment and no pygal.
     python tools/second_renderer.py train OUT_DIR [OUT_DIR ...] --seeds 0 1 [--name v11-pygal] [--epochs 30]
         # experiments/<name>_s<seed>.keras
 
-``train``: the shipped recipe on the full setting's generated charts plus every OUT_DIR's (charts any of
-the renderer tools drew), for as many steps as 30 epochs on the generated charts alone (24 epochs with
-1,400 added) unless ``--epochs`` says otherwise; then ``tools/choose_chart_recipe.py NAME --evaluate ...``
-scores the models on the choose halves, as every other recipe. ``test`` appends its scores to
-``benchmarks/results/second_renderer.jsonl``, ``train`` its runs.
+``train``: the shipped recipe (the full setting's generated charts, and the stored program charts where
+the recipe has them) plus every OUT_DIR's charts (any of the renderer tools drew them), for as many steps
+as the shipped recipe's 30 epochs unless ``--epochs`` says otherwise; then
+``tools/choose_chart_recipe.py NAME --evaluate ...`` scores the models on the choose halves, as every
+other recipe. ``test`` appends its scores to ``benchmarks/results/second_renderer.jsonl``, ``train`` its
+runs.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Every training start of a recipe, and every test of a model on a set of charts another program drew, is
 one line of a ``benchmarks/results/*.jsonl`` file (``tools/choose_chart_recipe.py`` writes
-``chart_choices``; the renderer tools write ``second_renderer``). The notebooks compare recipes from
-these lines: :func:`scores_by_start` groups a recipe's scores by training start, and
-:func:`recipe_and_start` names the model a program-set line tested.
+``chart_choices``; the renderer tools write ``second_renderer``; ``charts train --ship`` appends each
+shipped model's card to ``shipped_models``). The notebooks compare recipes from these lines:
+:func:`scores_by_start` groups a recipe's scores by training start, :func:`recipe_and_start` names the
+model a program-set line tested, :func:`shipped_card` finds the card of a model that shipped.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from .. import paths
 from . import shipped
-from .shipped import MODEL
 
 __all__ = [
     "append",
@@ -74,7 +74,7 @@ def scores_by_start(records: list[dict]) -> dict[str, dict[str, dict]]:
         start = start_of(record)
         if start == "ensemble":
             start += " " + "+".join(
-                "0" if file.endswith(MODEL.name) else file.removesuffix(".keras").rsplit("_s", 1)[-1]
+                "0" if file.endswith(shipped.MODEL.name) else file.removesuffix(".keras").rsplit("_s", 1)[-1]
                 for file in record["files"]
             )
         starts.setdefault(record["name"], {}).setdefault(start, {}).update(record["scores"])
