@@ -25,3 +25,20 @@ def test_extra_charts_train_and_are_never_validated_or_tested():
     assert both_masks["train"].sum() == 56 + 14 and both_masks["train"][70:].all()
     assert not both_masks["val"][70:].any() and not both_masks["test"][70:].any()
     assert both_masks["val"].sum() == 7 and both_masks["test"].sum() == 7
+
+
+def test_a_number_keeps_the_first_charts_of_each_program_and_type():
+    images, labels = charts.load_program_charts(64)
+    fewer, fewer_labels = charts.load_program_charts(64, per_program_and_type=25)
+    assert np.bincount(fewer_labels).tolist() == [100] * len(charts.CHART_TYPES)  # 4 programs × 25
+    stored = np.load(charts.training.PROGRAM_CHARTS)
+    first = [i for i in range(len(labels)) if (stored["programs"][i], labels[i]) == ("R", 0)][:25]
+    kept_r_areas = fewer[: len(first)]  # R is stored first, its areas first of all
+    assert (kept_r_areas == images[first]).all(), "the first ones, in stored order"
+
+
+def test_a_recipe_names_all_some_or_none_of_the_program_charts():
+    recipe = dict(charts.RECIPE, size=64)
+    assert len(charts.program_charts_for(recipe | {"program_charts": True})[1]) == 2800
+    assert len(charts.program_charts_for(recipe | {"program_charts": 50})[1]) == 1400
+    assert charts.program_charts_for(recipe | {"program_charts": False}) is None

@@ -41,6 +41,8 @@ def test_the_recipe_options_reach_the_network():
     assert "mixup" not in default and default["program_charts"] == choose.charts.RECIPE["program_charts"]
     without = choose.recipe_from(choose.parser().parse_args(["name", "--no-program-charts"]))
     assert without["program_charts"] is False
+    fewer = choose.recipe_from(choose.parser().parse_args(["name", "--program-charts-each", "50"]))
+    assert fewer["program_charts"] == 50
 
 
 def test_zoomed_looks_crop_the_centre_or_pad_with_paper():

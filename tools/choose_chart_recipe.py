@@ -3,6 +3,7 @@
     python tools/choose_chart_recipe.py NAME [--seeds 0 1] [--size 96] [--filters 16 32 64 128]
         [--epochs 20] [--per-type 1000] [--data-seed 1] [--label-smoothing 0.1] [--color] [--perspective 0.2]
         [--blur 0.5] [--erase 0.5] [--zoom 0.2] [--mixup 0.2] [--not-charts 1000] [--no-program-charts]
+        [--program-charts-each 50]
     python tools/choose_chart_recipe.py NAME --evaluate MODEL.keras [MODEL.keras ...] [--zoom-looks 1.1 0.9]
         [--in-context] [--unsure] [--by-type]
 
@@ -50,6 +51,8 @@ def recipe_from(args: argparse.Namespace) -> dict:
         recipe["not_charts"] = args.not_charts
     if args.program_charts is not None:  # the charts four programs drew (datasets/program-charts)
         recipe["program_charts"] = args.program_charts
+    if args.program_charts_each:  # fewer of them: that many of each program's charts per type
+        recipe["program_charts"] = args.program_charts_each
     for option in ("perspective", "blur", "erase", "zoom"):
         if getattr(args, option):
             recipe["network"][option] = getattr(args, option)
@@ -275,6 +278,13 @@ def parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="train on the 2,800 charts four programs drew too (default: as the chosen recipe, which does)",
+    )
+    ap.add_argument(
+        "--program-charts-each",
+        type=int,
+        default=None,
+        metavar="N",
+        help="train on only N of each program's charts per type (100 are stored)",
     )
     ap.add_argument("--evaluate", type=Path, nargs="+", default=None, metavar="MODEL")
     ap.add_argument(

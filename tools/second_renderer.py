@@ -252,9 +252,8 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
     extra_labels = np.concatenate([kinds for _, kinds, _ in drawn])
     masks = charts.split_by_index(labels, split)
     generated = int(masks["train"].sum())
-    if charts.RECIPE.get("program_charts"):  # the shipped recipe's own charts from real programs
-        program = charts.load_program_charts(charts.RECIPE["size"])
-        images, labels, masks = charts.with_training_extra(images, labels, masks, *program)
+    if programs := charts.program_charts_for(charts.RECIPE):  # the shipped recipe's own charts from programs
+        images, labels, masks = charts.with_training_extra(images, labels, masks, *programs)
     shipped_charts = int(masks["train"].sum())  # what the shipped recipe trains on, 30 epochs
     epochs = epochs or steps_matched_epochs(shipped_charts, len(extra))
     images, labels, masks = charts.with_training_extra(images, labels, masks, extra, extra_labels)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +49,7 @@ __all__ = [
     "fit_classifier",
     "load_program_charts",
     "predicted_types",
+    "program_charts_for",
     "proportional_split",
     "score_confirm_halves",
     "score_on_generated_charts",
@@ -109,14 +111,36 @@ def split_by_index(labels: np.ndarray, split: tuple[int, int, int]) -> dict[str,
 PROGRAM_CHARTS = paths.REPO_ROOT / "datasets" / "program-charts" / "charts.npz"
 
 
-def load_program_charts(size: int = INPUT_SIZE) -> tuple[np.ndarray, np.ndarray]:
-    """The stored charts of R, ggplot2, gnuplot and LibreOffice (2,800, 400 per type) and their labels."""
+def load_program_charts(
+    size: int = INPUT_SIZE, per_program_and_type: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stored charts of R, ggplot2, gnuplot and LibreOffice (2,800, 400 per type) and their labels.
+
+    ``per_program_and_type``: only the first that many of each program's charts of each type (100 stored).
+    """
     if not PROGRAM_CHARTS.exists():
         raise FileNotFoundError(f"{PROGRAM_CHARTS} is missing: the course's datasets/ folder is incomplete")
     stored = np.load(PROGRAM_CHARTS)
     if stored["images"].shape[1] != size or list(stored["types"]) != sorted(CHART_TYPES):
         raise ValueError(f"the program charts are stored at {stored['images'].shape[1]} px, not {size}")
-    return stored["images"], stored["labels"]
+    images, labels = stored["images"], stored["labels"]
+    if per_program_and_type is None:
+        return images, labels
+    seen: Counter = Counter()
+    keep = []
+    for program, label in zip(stored["programs"], labels, strict=True):  # in stored order
+        seen[program, label] += 1
+        keep.append(seen[program, label] <= per_program_and_type)
+    return images[keep], labels[keep]
+
+
+def program_charts_for(recipe: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    """The program charts a recipe trains on: all (``program_charts=True``), a number of each program's
+    charts per type, or none (``None``)."""
+    wanted = recipe.get("program_charts")
+    if not wanted:
+        return None
+    return load_program_charts(recipe["size"], None if wanted is True else int(wanted))
 
 
 def with_training_extra(
@@ -431,7 +455,8 @@ def train_classifier(
     (only once the recipe is chosen); ``ship``: save as the course's shipped model (:mod:`.shipped`, no
     optimizer state, with its card) instead of ``model_path``. Implies ``final``. ``tests=False`` (while
     choosing a recipe): the generated test charts and the held-out style are neither drawn nor scored.
-    A recipe with ``program_charts`` also trains on :func:`load_program_charts` (gray, 64×64).
+    A recipe with ``program_charts`` also trains on :func:`load_program_charts` (gray, 64×64): all of them
+    (``True``) or a number of each program's charts per type.
     """
     recipe = recipe or RECIPE
     size, final = recipe["size"], final or ship
@@ -450,8 +475,8 @@ def train_classifier(
     draw_s = time.perf_counter() - start
     masks = split_by_index(labels, split)
     generated = int(masks["train"].sum())
-    if recipe.get("program_charts"):  # charts drawn by real programs (stored with the course): training only
-        images, labels, masks = with_training_extra(images, labels, masks, *load_program_charts(size))
+    if programs := program_charts_for(recipe):  # charts drawn by real programs: training only
+        images, labels, masks = with_training_extra(images, labels, masks, *programs)
     start = time.perf_counter()
     model = fit_classifier(
         images, labels, masks, epochs, recipe=recipe, seed=seed, progress=progress, not_charts=others
