@@ -12,10 +12,10 @@ choose = load_script(TOOLS / "choose_chart_recipe.py")
 def test_a_start_reads_validation_and_the_choose_halves_only(tmp_path, monkeypatch, capsys):
     """The generated test charts and the held-out style are neither drawn nor scored while choosing."""
     monkeypatch.setenv("DVDL_ARTIFACTS", str(tmp_path))
-    monkeypatch.setattr(choose, "RECORDS", tmp_path / "choices.jsonl")
+    monkeypatch.setattr(choose.charts.trials, "_results", lambda: tmp_path)  # the records go there
     tiny = ["--per-type", "10", "--epochs", "1", "--no-program-charts"]  # generated charts alone: quick
     assert choose.main(["tiny", "--seeds", "0", *tiny]) == 0
-    (record,) = [json.loads(line) for line in (tmp_path / "choices.jsonl").read_text().splitlines()]
+    (record,) = choose.charts.trials.read("chart_choices")
     assert set(record["scores"]) == set(choose.CHOSEN_ON) and record["seed"] == 0
     facts = json.loads((tmp_path / "experiments" / "tiny_s0.json").read_text())
     assert set(facts["scores"]) == set(choose.CHOSEN_ON)
@@ -69,7 +69,7 @@ def test_the_chosen_recipe_is_the_one_its_records_measured():
     for run in trial:
         trained = (run["generated_charts"], run["extra_charts"], run["epochs"])
         assert trained == (generated, programs, full["epochs"]), run["seed"]
-    records = [json.loads(line) for line in choose.RECORDS.read_text().splitlines()]
+    records = choose.charts.trials.read("chart_choices")
     stored = [r for r in records if r["name"].startswith(chosen) and "recipe" in r]
     card = choose.charts.shipped.facts()
     assert stored and card["recipe_name"] == chosen

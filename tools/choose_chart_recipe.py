@@ -30,7 +30,6 @@ import numpy as np
 
 from dvdl_helpers import charts, env, paths
 
-RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "chart_choices.jsonl"
 CHOSEN_ON = ("validation", *charts.CHOOSE_SETS)  # what a choice may read
 
 
@@ -66,9 +65,7 @@ def record(name: str, seed: int | str, scores: dict, **facts) -> dict:
     line = dict(name=name, seed=seed, generator_version=charts.VARIED_VERSION, **facts)
     line["scores"] = {key: dataclasses.asdict(value) for key, value in scores.items()}
     line["cpu"], line["cpu_units"] = device.cpu_name(), device.cpu_vector_units()
-    RECORDS.parent.mkdir(parents=True, exist_ok=True)
-    with RECORDS.open("a") as file:
-        file.write(json.dumps(line, default=str) + "\n")
+    charts.trials.append("chart_choices", line)
     print(f"{name} start {seed}: " + "; ".join(f"{k} {v.value:.3f}" for k, v in scores.items()), flush=True)
     return line
 

@@ -16,16 +16,14 @@ height first (Pillow's Lanczos filter, as a picture scaled down for a web page o
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from dvdl_helpers import charts, device, env, imageprep, paths
+from dvdl_helpers import charts, device, env, imageprep
 
-RECORDS = paths.REPO_ROOT / "benchmarks" / "results" / "sheet_crop.jsonl"
 VERSION = charts.panel.SHEET_CHART_VERSION  # recorded with each line (older lines without it: 1)
 
 
@@ -94,9 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     for spec in sets:
         where, drawn = spec.split("=", 1)
         record = measure(where, drawn, model, shrink)
-        RECORDS.parent.mkdir(parents=True, exist_ok=True)
-        with RECORDS.open("a") as file:
-            file.write(json.dumps(record) + "\n")
+        charts.trials.append("sheet_crop", record)
         print(
             f"{drawn}{f' shrunk to {shrink:.0%}' if shrink != 1.0 else ''}: "
             f"{record['before']:.3f} -> {record['after']:.3f}, {record['cropped']} cropped",

@@ -22,7 +22,6 @@ runs.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -44,7 +43,6 @@ WORDS = (
     "Share",
 )
 FONT = "DejaVu Sans"
-RECORDS = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "second_renderer.jsonl"
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu"]  # without fonts resvg draws no text at all
 STYLES = (  # pygal's built-in styles, light and dark
     "DefaultStyle",
@@ -226,7 +224,7 @@ def test(folder: Path, model: Path | None, source: str | None = None) -> dict:
         sheet_crop=charts.panel.SHEET_CHART_VERSION,
         cpu=device.cpu_name(),
     )
-    _append(record)
+    charts.trials.append("second_renderer", record)
     print(f"{record['model']}: balanced accuracy {score:.3f} on {len(files)} charts")
     print("  " + ", ".join(f"{kind} {share:.2f}" for kind, share in record["per_type"].items()))
     return record
@@ -283,7 +281,8 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
         )
         accuracy = charts.accuracy_interval(model, images[masks["val"]], labels[masks["val"]])
         print(f"start {seed}: {train_s / 60:.1f} min of training; generated validation {accuracy}; {path}")
-        _append(
+        charts.trials.append(
+            "second_renderer",
             dict(
                 trained=paths.display_path(path),
                 recipe=name,
@@ -295,19 +294,13 @@ def train(folders: list[Path], seeds: list[int], name: str = "v11-pygal", epochs
                 seed=seed,
                 train_s=round(train_s, 1),
                 validation=round(accuracy.value, 3),
-            )
+            ),
         )
 
 
 def steps_matched_epochs(base: int, extra: int, epochs: int = 30) -> int:
     """Epochs on ``base + extra`` charts that take as many steps as ``epochs`` on ``base`` alone."""
     return round(epochs * base / (base + extra))
-
-
-def _append(record: dict) -> None:
-    """One line of the records (``test``'s scores, ``train``'s runs)."""
-    with RECORDS.open("a") as records:
-        records.write(json.dumps(record) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,10 @@
 """The records of the classifier's recipes and trials, read as tables (notebooks 05 and 08).
 
 Every training start of a recipe, and every test of a model on a set of charts another program drew, is
-one line of a ``benchmarks/results/*.jsonl`` file (``tools/choose_chart_recipe.py`` writes
-``chart_choices``; the renderer tools write ``second_renderer``; ``charts train --ship`` appends each
-shipped model's card to ``shipped_models``). The notebooks compare recipes from these lines:
+one line of a ``benchmarks/results/*.jsonl`` file, added by :func:`append` (``tools/choose_chart_recipe.py``
+writes ``chart_choices``; the renderer tools write ``second_renderer``; ``tools/classify_crops.py`` writes
+``sheet_crop``; ``charts train --ship`` appends each shipped model's card to ``shipped_models``). The
+notebooks compare recipes from these lines:
 :func:`scores_by_start` groups a recipe's scores by training start, :func:`recipe_and_start` names the
 model a program-set line tested, :func:`shipped_card` finds the card of a model that shipped.
 """
