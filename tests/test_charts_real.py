@@ -4,6 +4,7 @@ of the classifier recipe's splits (``charts.training``)."""
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +111,25 @@ def test_a_folders_pictures_pillow_cannot_read_are_named_not_left_out(tiny_chart
         "unsupported format: Pillow cannot read .heic files (convert it to PNG or JPEG)"
     )
     assert answers["exported.svg"].problem.startswith("unsupported format: Pillow cannot read .svg files")
+
+
+def test_charts_exported_as_documents_or_drawings_are_named_with_their_reason(tiny_chart_model, tmp_path):
+    chart = Image.new("RGB", (60, 40), "white")
+    chart.paste((30, 60, 200), (10, 10, 20, 35))
+    chart.save(tmp_path / "figure.pdf")  # Pillow writes PDF, and cannot read it back
+    (tmp_path / "figure.eps").write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 60 40\nshowpage\n")
+    emf_header = struct.pack("<II4i4i", 1, 108, 0, 0, 60, 40, 0, 0, 1500, 1000) + b" EMF" + bytes(64)
+    (tmp_path / "copied.emf").write_bytes(emf_header)  # Office's drawing: Pillow reads it on Windows only
+    chart.save(tmp_path / "scan.ppm")  # a format Pillow reads
+    files = real.expand_inputs([tmp_path])
+    assert [f.name for f in files] == ["copied.emf", "figure.eps", "figure.pdf", "scan.ppm"], "none left out"
+    answers = {a.file.name: a for a in charts.iter_classify(files, tiny_chart_model)}
+    assert answers["scan.ppm"].problem is None
+    assert answers["figure.pdf"].problem.startswith("unsupported format: Pillow cannot read .pdf files")
+    assert "PostScript program, which is not run here" in answers["figure.eps"].problem
+    assert answers["copied.emf"].problem == (
+        "unsupported format: Pillow cannot read .emf files here (convert it to PNG or JPEG)"
+    )
 
 
 def test_a_blank_picture_is_skipped_with_its_reason_and_the_rest_classified(tiny_chart_model, tmp_path):

@@ -66,12 +66,15 @@ __all__ = [
 
 #: The input size of the course's chart classifier (pixels of the square gray picture).
 INPUT_SIZE = 64
-#: What a folder's pictures are called (a file named on its own is read whatever its name). The last ones
-#: Pillow may not read (AVIF needs a recent Pillow; HEIC, SVG, JPEG XL never): listed all the same, so that
-#: such a file is named with its reason instead of being left out of a folder's answers without a word.
+#: What a folder's pictures are called (a file named on its own is read whatever its name). From ".avif" on,
+#: Pillow may not read them (AVIF and JPEG 2000 need its optional libraries; PDF and PostScript, as charting
+#: programs export, and Office's EMF and WMF drawings it does not read here; HEIC, SVG, JPEG XL never): listed
+#: all the same, so that such a file is named with its reason instead of being left out without a word.
 IMAGE_SUFFIXES = (
-    ".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".ico",
-    ".avif", *sorted(imageprep.UNREADABLE_PICTURE_SUFFIXES),
+    ".png", ".apng", ".jpg", ".jpeg", ".jpe", ".jfif", ".gif", ".bmp", ".dib", ".webp", ".tif", ".tiff",
+    ".ico", ".psd", ".tga", ".pcx", ".pbm", ".pgm", ".ppm", ".pnm", ".qoi",
+    ".avif", ".jp2", ".j2k", ".jpx", ".jpf", ".pdf", ".eps", ".ps", ".emf", ".wmf",
+    *sorted(imageprep.UNREADABLE_PICTURE_SUFFIXES),
 )  # fmt: skip
 REAL_CHARTS_DIR = paths.REPO_ROOT / "datasets" / "vega-lite-charts"
 MODEL_FILE = "chart_classifier.keras"

@@ -138,6 +138,9 @@ def problem_reason(path: Path | str, error: BaseException) -> str:
         if image_format is not None or suffix in UNREADABLE_PICTURE_SUFFIXES:
             return f"unsupported format: Pillow cannot read {suffix} files (convert it to PNG or JPEG)"
         return "not an image (Pillow cannot identify its format)"
+    if isinstance(error, OSError) and "cannot find loader" in str(error):  # a format Pillow only recognises
+        suffix = Path(path).suffix.lower() or "such"  # (Office's EMF and WMF drawings, outside Windows)
+        return f"unsupported format: Pillow cannot read {suffix} files here (convert it to PNG or JPEG)"
     if isinstance(error, OSError) and "truncated" in str(error).lower():  # also "Truncated File Read"
         return f"truncated image ({' '.join(str(error).split())[:_MAX_DETAIL]})"
     if isinstance(error, EOFError):
