@@ -65,7 +65,13 @@ def _classify(arguments: argparse.Namespace) -> int:
     unlisted: list[tuple[Path, str]] = []
     files = real.expand_inputs(arguments.inputs, unlisted=unlisted)
     if not files and all(reason == real.NO_PICTURES for _, reason in unlisted):
-        print("no pictures found in", " ".join(map(paths.shown_name, arguments.inputs)), file=sys.stderr)
+        folders = " ".join(map(paths.shown_name, arguments.inputs))
+        print(
+            f"no pictures found in {folders}: a folder's pictures are the files named .png, .jpg, .gif, "
+            ".webp, .tif, .bmp, .pdf, .svg and the like (name a file on its own to have it read whatever "
+            "its name)",
+            file=sys.stderr,
+        )
         return 2
     try:
         classifier = real.open_classifier(arguments.model)
