@@ -153,6 +153,16 @@ def test_histogram_with_marks():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["mean"]
 
 
+def test_labelled_points_marks_each_mean_and_names_it():
+    fig = plots.labelled_points(
+        {"a": [(0.1, 0.9), (0.3, 0.7)], "b": [(0.5, 0.5)]}, title="t", xlabel="x", ylabel="y"
+    )
+    (ax,) = fig.axes
+    assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == ("t", "x", "y")
+    assert [text.get_text() for text in ax.texts] == ["a", "b"]
+    assert ax.texts[0].xy == pytest.approx((0.2, 0.8)), "the label sits at the mean of its points"
+
+
 def test_confusion_counts():
     matrix = plots.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], num_classes=3)
     np.testing.assert_array_equal(matrix, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])

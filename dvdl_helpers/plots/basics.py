@@ -1,5 +1,5 @@
 """Figures for MNIST and training (notebooks 00, 01, 03): digits, label counts, predictions, confusion
-matrices, weight images, training curves, histograms.
+matrices, weight images, training curves, histograms; and labelled points (recipes compared, notebook 08).
 
 Every function draws with pyplot and returns the :class:`~matplotlib.figure.Figure`, titled and with
 labelled axes. In a notebook, assign the result (``fig = plots.digit_grid(...)``) so it shows once.
@@ -23,6 +23,7 @@ __all__ = [
     "digit_mosaic",
     "histogram",
     "label_counts",
+    "labelled_points",
     "probabilities",
     "reliability_diagram",
     "smoothed",
@@ -408,4 +409,28 @@ def digit_mosaic(
     ax.set_xlabel(f"{len(images)} images, {ncols} per row")
     ax.set_title(title, fontsize=10)
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.12, top=0.9)
+    return fig
+
+
+def labelled_points(
+    points: dict[str, Sequence[tuple[float, float]]],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+) -> Figure:
+    """One large marker per label at the mean of its points, each point small beside it, the label written
+    next to the marker (e.g. recipes: their mean and each draw's)."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    for index, (label, group) in enumerate(points.items()):
+        xy = np.asarray(group, dtype=float).reshape(-1, 2)
+        mean = xy.mean(axis=0)
+        ax.scatter(xy[:, 0], xy[:, 1], s=18, color=f"C{index}", alpha=0.45, linewidths=0)
+        ax.scatter(*mean, s=90, color=f"C{index}", edgecolors="black", linewidths=0.6, zorder=3)
+        ax.annotate(label, mean, xytext=(7, 5), textcoords="offset points", fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
     return fig
