@@ -16,6 +16,7 @@ height first (Pillow's Lanczos filter, as a picture scaled down for a web page o
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -75,16 +76,23 @@ def measure(where: str, drawn: str, model, shrink: float = 1.0) -> dict:
     )
 
 
+def _share(text: str) -> float:
+    """``--shrink``'s value: a share of the picture's size, above 0 and at most 1."""
+    share = float(text)
+    if not 0.0 < share <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a share above 0 and at most 1")
+    return share
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure and record each ``FOLDER=how it was drawn`` given (see the module's docstring)."""
-    sets = list(argv if argv is not None else sys.argv[1:])
-    shrink = 1.0
-    if "--shrink" in sets:
-        at = sets.index("--shrink")
-        shrink = float(sets[at + 1]) if at + 1 < len(sets) else 0.0
-        del sets[at : at + 2]
-    if not sets or any("=" not in spec for spec in sets) or not 0.0 < shrink <= 1.0:
-        sys.exit(__doc__)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sets", nargs="+", metavar='FOLDER="how it was drawn"', help="or real:SOURCE=...")
+    ap.add_argument("--shrink", type=_share, default=1.0, help="read each picture shrunk to this share first")
+    args = ap.parse_args(argv)
+    if bad := [spec for spec in args.sets if "=" not in spec]:
+        ap.error(f'say how each set was drawn, FOLDER="...": {", ".join(bad)}')
+    sets, shrink = args.sets, args.shrink
     env.quiet_tensorflow()
     import keras
 
